@@ -1,0 +1,84 @@
+# forklore — the one entry point.  `make help` lists every target.
+#
+# The flow (DESIGN.md):  src.nw/*.nw --tangle.sh--> build/src/**  --gcc-->
+# build/<arch>/forklore.elf --qemu--> serial console;  src.nw/*.nw
+# --weave.sh--> build/book/.
+
+ARCH    ?= x86_64
+ARCHES  := i386 x86_64
+B       := build
+NW      := $(sort $(wildcard src.nw/*.nw))
+INITRD  ?=
+APPEND  ?=
+MEM     ?= 128
+
+ifeq ($(filter $(ARCH),$(ARCHES)),)
+$(error ARCH must be one of: $(ARCHES))
+endif
+
+.PHONY: all help deps check-deps tangle kernels run debug test test-host \
+	test-guest book html pdf iso clean
+
+all: kernels ## build both kernels (build/<arch>/forklore.elf)
+
+help: ## list the targets
+	@echo "forklore — make targets (ARCH=i386|x86_64, default x86_64):"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	    sed 's/:.*## /\t/' | awk -F'\t' '{ printf "  make %-10s %s\n", $$1, $$2 }'
+	@echo "Variables: ARCH=$(ARCH) INITRD=file.cpio APPEND='kernel args' MEM=$(MEM) (MiB)"
+
+deps: ## install the Debian packages forklore needs (idempotent)
+	@sh tools/deps.sh
+
+# `make run` and `make test` must work on a fresh machine: install what
+# is missing first, cheaply when nothing is.
+check-deps:
+	@sh tools/deps.sh --check 2>/dev/null || sh tools/deps.sh
+
+# Tangling: every root chunk becomes a file under build/src.  tangle.sh
+# rewrites only files whose content changed, so the compile below stays
+# incremental; the stamp only tells make that tangling has run.
+$(B)/src/.stamp: $(NW) tangle.sh
+	@mkdir -p $(B)/src
+	./tangle.sh -o $(B)/src $(NW)
+	@touch $@
+
+tangle: $(B)/src/.stamp ## tangle src.nw/ into build/src/
+
+kernels: $(B)/src/.stamp ## build both kernels
+	@for a in $(ARCHES); do \
+	    $(MAKE) --no-print-directory -f tools/kbuild.mk ARCH=$$a || exit 1; \
+	done
+
+$(B)/$(ARCH)/forklore.elf: $(B)/src/.stamp FORCE
+	@$(MAKE) --no-print-directory -f tools/kbuild.mk ARCH=$(ARCH)
+FORCE:
+
+run: check-deps $(B)/$(ARCH)/forklore.elf ## boot ARCH in QEMU, console on this terminal (Ctrl-A X quits)
+	@sh tools/qemu.sh --arch $(ARCH) --kernel $(B)/$(ARCH)/forklore.elf \
+	    --mem $(MEM) $(if $(INITRD),--initrd $(INITRD)) \
+	    $(if $(APPEND),--append "$(APPEND)") --interactive
+
+debug: $(B)/$(ARCH)/forklore.elf ## start QEMU halted with its gdb stub; prints the gdb command
+	@echo "In another terminal:"
+	@echo "  gdb -q $(B)/$(ARCH)/forklore.elf -ex 'target remote :1234'"
+	@sh tools/qemu.sh --arch $(ARCH) --kernel $(B)/$(ARCH)/forklore.elf \
+	    --mem $(MEM) $(if $(INITRD),--initrd $(INITRD)) \
+	    $(if $(APPEND),--append "$(APPEND)") --interactive --gdb
+
+test: check-deps ## run every test: host checks, then both kernels under QEMU
+	@sh tests/run.sh
+
+book: html pdf ## weave the book (HTML and PDF) into build/book/
+
+html: ## weave the HTML book into build/book/html/
+	./weave.sh --html -o $(B)/book $(NW)
+
+pdf: ## weave the PDF book into build/book/forklore.pdf
+	./weave.sh --pdf -o $(B)/book $(NW)
+
+iso: kernels ## a GRUB ISO that boots either kernel (build/forklore.iso)
+	@sh tools/mkiso.sh $(B)
+
+clean: ## remove build/
+	rm -rf $(B)

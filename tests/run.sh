@@ -1,0 +1,79 @@
+#!/bin/sh
+# tests/run.sh — everything `make test` runs, in order, with one summary.
+#
+# Each suite is a command that prints TAP (TAP version 13, "ok N - ...",
+# "not ok N - ...", a plan "1..N" first or last).  A suite also fails as a
+# whole — counted as one more failure — when it exits non-zero, prints no
+# plan, or prints a plan that does not match the tests it ran: a crashed or
+# hung suite can never look like a pass.  The last line is
+# "N passed, M failed", and the exit status is non-zero if M > 0.
+#
+# Host checks come first (the pipeline: tangling, building, weaving), then
+# the kernels themselves under QEMU, each boot bounded by a timeout.
+set -u
+cd "$(dirname "$0")/.."
+
+MEM=128
+LOG=build/tests
+mkdir -p "$LOG"
+passed=0 failed=0
+
+# run_suite NAME COMMAND...: run, show its TAP prefixed with the name,
+# add its counts to the totals.
+run_suite() {
+	name=$1
+	shift
+	log=$LOG/$name.tap
+	"$@" > "$log.raw" 2>&1
+	rc=$?
+	tr -d '\r' < "$log.raw" > "$log"
+	sed "s/^/[$name] /" "$log"
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$log" | tail -n 1)
+	problem=
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		problem="exited with status $rc"
+	elif [ -z "$plan" ]; then
+		problem="printed no TAP plan"
+	elif [ "$plan" != $((p + f)) ]; then
+		problem="planned $plan tests but ran $((p + f))"
+	fi
+	if [ -n "$problem" ]; then
+		echo "[$name] not ok - the suite $problem"
+		f=$((f + 1))
+	fi
+	echo "[$name] $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+# The build is a test too: both kernels with -Wall -Wextra -Werror.
+build_kernels() {
+	echo "TAP version 13"
+	if make --no-print-directory kernels > "$LOG/build.log" 2>&1; then
+		echo "ok 1 - both kernels build with -Wall -Wextra -Werror"
+	else
+		cat "$LOG/build.log"
+		echo "not ok 1 - both kernels build with -Wall -Wextra -Werror"
+	fi
+	echo "1..1"
+}
+
+# The in-kernel self-tests: boot with `ktest`, read TAP from the console.
+ktest() {
+	sh tools/qemu.sh --arch "$1" --kernel "build/$1/forklore.elf" \
+	    --mem "$MEM" --append "ktest ktest_mem=$MEM" --timeout 60
+}
+
+run_suite tangle sh tests/tangle/run.sh
+run_suite build build_kernels
+run_suite weave sh tests/weave/run.sh
+run_suite crash sh tests/boot/crash.sh
+for arch in i386 x86_64; do
+	run_suite "ktest-$arch" ktest "$arch"
+done
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,80 @@
+#!/bin/sh
+# tools/deps.sh — install the Debian packages forklore needs.
+#
+#   tools/deps.sh           install whatever is missing (idempotent)
+#   tools/deps.sh --check   exit 0 if every tool is present, 1 otherwise
+#
+# The package list lives here and nowhere else; `make deps` and the
+# README both point at this script.  We install as root directly, through
+# sudo otherwise, and when neither works we print the exact apt-get line
+# and fail, so that a fresh Debian 12 machine needs nothing but `make`.
+set -eu
+
+# Packages, one per purpose.  --no-install-recommends keeps noweb and
+# texlive from dragging in a Java runtime and hundreds of fonts.
+PKGS="
+	make gcc gcc-multilib binutils
+	noweb pandoc graphviz
+	texlive-latex-base texlive-latex-recommended texlive-latex-extra
+	texlive-fonts-recommended lmodern poppler-utils
+	qemu-system-x86 cpio
+	grub-pc-bin grub-common xorriso mtools
+	musl-tools
+"
+
+# The commands whose absence tells us a package is missing.  Checking
+# commands is fast enough to run before every `make run` and `make test`.
+TOOLS="gcc ld notangle pandoc dot pdflatex pdftotext qemu-system-i386
+	qemu-system-x86_64 cpio grub-mkrescue xorriso musl-gcc"
+
+missing_tools() {
+	for t in $TOOLS; do
+		command -v "$t" >/dev/null 2>&1 || printf '%s ' "$t"
+	done
+	# gcc-multilib: a 32-bit compile must find its headers.
+	if command -v gcc >/dev/null 2>&1 &&
+	    ! echo 'int x;' | gcc -m32 -x c -c -o /dev/null - >/dev/null 2>&1; then
+		printf 'gcc-m32 '
+	fi
+	if [ ! -x /usr/lib/noweb/markup ]; then printf 'noweb-markup '; fi
+}
+
+if [ "${1:-}" = --check ]; then
+	m=$(missing_tools)
+	[ -z "$m" ] && exit 0
+	echo "deps: missing: $m" >&2
+	exit 1
+fi
+
+missing_pkgs() {
+	for p in $PKGS; do
+		s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+		case "$s" in
+		*" installed") ;;
+		*) printf '%s ' "$p" ;;
+		esac
+	done
+}
+
+need=$(missing_pkgs)
+if [ -z "$need" ]; then
+	echo "deps: every package is installed"
+	exit 0
+fi
+
+line="apt-get install -y --no-install-recommends $need"
+if [ "$(id -u)" = 0 ]; then
+	SUDO=
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	SUDO=sudo
+else
+	echo "deps: cannot install as root; please run:" >&2
+	echo "    sudo apt-get update && sudo $line" >&2
+	exit 1
+fi
+
+echo "deps: installing $need"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $need
