@@ -37,10 +37,16 @@ check-deps:
 
 # Tangling: every root chunk becomes a file under build/src.  tangle.sh
 # rewrites only files whose content changed, so the compile below stays
-# incremental; the stamp only tells make that tangling has run.
+# incremental; the stamp only tells make that tangling has run.  A file
+# that no root produces any more (a chunk was renamed) is removed, or the
+# build, which compiles every .c it finds, would still compile it.
 $(B)/src/.stamp: $(NW) tangle.sh
 	@mkdir -p $(B)/src
-	./tangle.sh -o $(B)/src $(NW)
+	@echo "  TANGLE $(words $(NW)) chapters -> $(B)/src"
+	@./tangle.sh -v -o $(B)/src $(NW) > $(B)/tangle.log
+	@sed 's/^[a-z]* //' $(B)/tangle.log | sort > $(B)/tangle.files
+	@find $(B)/src -type f ! -name .stamp | sort | comm -23 - $(B)/tangle.files \
+	    | while read -r f; do echo "  PRUNE $$f"; rm -f "$$f"; done
 	@touch $@
 
 tangle: $(B)/src/.stamp ## tangle src.nw/ into build/src/
