@@ -1,0 +1,279 @@
+-- forklore.lua — Pandoc Lua filter that frames forklore's woven chapters.
+--
+-- Input: the Pandoc Markdown written by nw2md.awk.  Each chapter is a
+-- Div .nwchapter (data-stem, data-num, data-file); each code chunk is a
+-- Div .nwchunk whose data-* attributes carry everything noweb's
+-- cross-referencer told us (name, number, previous/next definition,
+-- where it is used, identifiers it defines) around one CodeBlock.
+--
+-- Output, per writer:
+--   html   chunk header (⟨name⟩ number ≡, permalink, "continued from"),
+--          footer ("continued in", "used in", "defines"); heading ids
+--          "sec-<slug>"; links to the current page made page-local.
+--   latex  the same through \nwchunkhead / \nwchunkfoot (book/latex/
+--          preamble.tex); all chapters share one document, so every id
+--          becomes "<stem>:<id>" and "page.html#id" links are rewritten.
+--
+-- Chunk anchors are computed by nw2md.awk from chunk names; this filter
+-- never invents a positional id.
+
+local stringify = pandoc.utils.stringify
+local is_latex = FORMAT:match('latex') ~= nil
+local is_html = FORMAT:match('html') ~= nil
+
+local function slug(s)
+  s = s:lower():gsub('[^a-z0-9_]+', '-'):gsub('^%-+', ''):gsub('%-+$', '')
+  if s == '' then s = 'section' end
+  return s
+end
+
+local function html_escape(s)
+  return (s:gsub('&', '&amp;'):gsub('<', '&lt;'):gsub('>', '&gt;'):gsub('"', '&quot;'))
+end
+
+-- Known chapter stems (filled from the document itself)
+local stems = {}
+
+-- Resolve a link target as written in the Markdown ("page.html#id",
+-- "page.html" or "#id") for the writer, from chapter `cur`.
+local function resolve(target, cur)
+  local page, frag = target:match('^([%w_.%-]+)%.html#(.+)$')
+  if not page then
+    page = target:match('^([%w_.%-]+)%.html$')
+    if not page then
+      frag = target:match('^#(.+)$')
+      if frag then page = cur end
+    end
+  end
+  if not page or not stems[page] then return target end
+  if is_latex then
+    return '#' .. page .. (frag and (':' .. frag) or '')
+  end
+  if page == cur and frag then return '#' .. frag end
+  return target
+end
+
+-- "href|num href|num" → list of {href=, num=}
+local function refs(s)
+  local l = {}
+  for item in (s or ''):gmatch('%S+') do
+    local h, n = item:match('^(.*)|(.*)$')
+    if h then l[#l + 1] = { href = h, num = n } end
+  end
+  return l
+end
+
+local function words(s)
+  local l = {}
+  for w in (s or ''):gmatch('%S+') do l[#l + 1] = w end
+  return l
+end
+
+-- Inline list: "1.2, 1.5 and 2.1" as links
+local function ref_inlines(list, cur)
+  local out = {}
+  for i, r in ipairs(list) do
+    if i > 1 then
+      out[#out + 1] = pandoc.Str(i == #list and ' and ' or ', ')
+    end
+    out[#out + 1] = pandoc.Link({ pandoc.Str(r.num) }, resolve(r.href, cur))
+  end
+  return out
+end
+
+local function append(dst, src)
+  for _, x in ipairs(src) do dst[#dst + 1] = x end
+  return dst
+end
+
+local function ref_html(list, cur)
+  local parts = {}
+  for i, r in ipairs(list) do
+    local sep = ''
+    if i > 1 then sep = (i == #list) and ' and ' or ', ' end
+    parts[#parts + 1] = sep .. '<a href="' .. html_escape(resolve(r.href, cur))
+      .. '">' .. html_escape(r.num) .. '</a>'
+  end
+  return table.concat(parts)
+end
+
+local function render_chunk(div, cur)
+  local a = div.attributes
+  local id = a['data-id']
+  local name = a['data-name'] or '?'
+  local num = a['data-num'] or ''
+  local k = tonumber(a['data-k'] or '1') or 1
+  local prev, nxt = refs(a['data-prev']), refs(a['data-next'])
+  local usedin = refs(a['data-usedin'])
+  local defs = words(a['data-defs'])
+  local isroot = a['data-root'] == '1'
+  local code = div.content[1]
+
+  if is_html then
+    -- Pandoc names each line of a highlighted block "<block id>-<n>";
+    -- derive the block id from the chunk's, so line anchors are stable
+    -- too ("--" never occurs in a chunk slug).
+    if code and code.t == 'CodeBlock' then code.identifier = id .. '--line' end
+    local head = '<div class="nwhead"><a class="nwperma" href="#' .. id
+      .. '" title="Link to this chunk">⟨<span class="nwchunkname">'
+      .. html_escape(name) .. '</span>⟩&#8201;<span class="nwnum">'
+      .. html_escape(num) .. '</span></a> <span class="nwdefsym">'
+      .. (k > 1 and '+≡' or '≡') .. '</span>'
+    if #prev > 0 then
+      head = head .. ' <span class="nwcont">(continued from '
+        .. ref_html(prev, cur) .. ')</span>'
+    end
+    head = head .. '</div>'
+    local foot = {}
+    if #nxt > 0 then
+      foot[#foot + 1] = 'Continued in ' .. ref_html(nxt, cur) .. '.'
+    end
+    if #usedin > 0 then
+      foot[#foot + 1] = 'Used in ' .. ref_html(usedin, cur) .. '.'
+    elseif isroot then
+      foot[#foot + 1] = 'Root chunk: tangled to <code>' .. html_escape(name) .. '</code>.'
+    end
+    if #defs > 0 then
+      local d = {}
+      for _, w in ipairs(defs) do d[#d + 1] = '<code>' .. html_escape(w) .. '</code>' end
+      foot[#foot + 1] = 'Defines ' .. table.concat(d, ', ') .. '.'
+    end
+    local blocks = { pandoc.RawBlock('html', head), code }
+    if #foot > 0 then
+      blocks[#blocks + 1] = pandoc.RawBlock('html',
+        '<div class="nwfoot">' .. table.concat(foot, ' ') .. '</div>')
+    end
+    return pandoc.Div(blocks, pandoc.Attr(id, { 'nwchunk' }))
+  end
+
+  if is_latex then
+    local label = cur .. ':' .. id
+    local head = { pandoc.RawInline('latex', '\\nwchunkhead{' .. label .. '}{'),
+      pandoc.Str(name),
+      pandoc.RawInline('latex', '}{' .. num .. '}{' .. (k > 1 and '+' or '') .. '}{') }
+    if #prev > 0 then
+      head[#head + 1] = pandoc.Str('(continued from ')
+      append(head, ref_inlines(prev, cur))
+      head[#head + 1] = pandoc.Str(')')
+    end
+    head[#head + 1] = pandoc.RawInline('latex', '}')
+    local foot = {}
+    if #nxt > 0 then
+      foot[#foot + 1] = pandoc.Str('Continued in ')
+      append(foot, ref_inlines(nxt, cur))
+      foot[#foot + 1] = pandoc.Str('. ')
+    end
+    if #usedin > 0 then
+      foot[#foot + 1] = pandoc.Str('Used in ')
+      append(foot, ref_inlines(usedin, cur))
+      foot[#foot + 1] = pandoc.Str('. ')
+    elseif isroot then
+      foot[#foot + 1] = pandoc.Str('Root chunk: tangled to ')
+      foot[#foot + 1] = pandoc.Code(name)
+      foot[#foot + 1] = pandoc.Str('. ')
+    end
+    if #defs > 0 then
+      foot[#foot + 1] = pandoc.Str('Defines ')
+      for i, w in ipairs(defs) do
+        if i > 1 then foot[#foot + 1] = pandoc.Str(', ') end
+        foot[#foot + 1] = pandoc.Code(w)
+      end
+      foot[#foot + 1] = pandoc.Str('.')
+    end
+    local blocks = { pandoc.Plain(head), code }
+    if #foot > 0 then
+      table.insert(foot, 1, pandoc.RawInline('latex', '\\nwchunkfoot{'))
+      foot[#foot + 1] = pandoc.RawInline('latex', '}')
+      blocks[#blocks + 1] = pandoc.Plain(foot)
+    else
+      blocks[#blocks + 1] = pandoc.RawBlock('latex', '\\nwchunkend')
+    end
+    return blocks
+  end
+
+  return div
+end
+
+local function process_chapter(div)
+  local cur = div.attributes['data-stem']
+  local chnum = div.attributes['data-num'] or ''
+  local file = div.attributes['data-file'] or (cur .. '.nw')
+  local seen = {}
+  local first_h1 = true
+
+  local function unique(id)
+    if not seen[id] then seen[id] = true; return id end
+    local j = 2
+    while seen[id .. '-' .. j] do j = j + 1 end
+    seen[id .. '-' .. j] = true
+    return id .. '-' .. j
+  end
+
+  local filter = {
+    Header = function(h)
+      if h.identifier == '' then
+        h.identifier = unique('sec-' .. slug(stringify(h.content)))
+      else
+        seen[h.identifier] = true
+      end
+      if is_latex then h.identifier = cur .. ':' .. h.identifier end
+      if h.level == 1 and first_h1 then
+        first_h1 = false
+        if is_html then
+          table.insert(h.content, 1, pandoc.Space())
+          table.insert(h.content, 1,
+            pandoc.Span({ pandoc.Str(chnum) }, pandoc.Attr('', { 'chapnum' })))
+        elseif is_latex then
+          return { h, pandoc.RawBlock('latex', '\\hypertarget{' .. cur .. '}{}') }
+        end
+      end
+      return h
+    end,
+    Link = function(l)
+      l.target = resolve(l.target, cur)
+      return l
+    end,
+    Div = function(d)
+      if d.classes:includes('nwchunk') then return render_chunk(d, cur) end
+      if is_latex and d.identifier ~= '' then d.identifier = cur .. ':' .. d.identifier end
+      return d
+    end,
+    Span = function(s)
+      if is_latex and s.identifier ~= '' then s.identifier = cur .. ':' .. s.identifier end
+      return s
+    end,
+  }
+  -- A chapter must open with a level-1 heading (its title); give one
+  -- that has none its file's stem, so the PDF still starts a chapter.
+  local content = div.content
+  local has_h1 = false
+  for _, b in ipairs(content) do
+    if b.t == 'Header' and b.level == 1 then has_h1 = true; break end
+  end
+  if not has_h1 then
+    table.insert(content, 1, pandoc.Header(1, { pandoc.Str(cur) }))
+  end
+  local body = pandoc.walk_block(pandoc.Div(content), filter).content
+  if is_latex then
+    table.insert(body, 1, pandoc.RawBlock('latex', '% forklore-chapter: ' .. file))
+  end
+  return body
+end
+
+function Pandoc(doc)
+  for _, b in ipairs(doc.blocks) do
+    if b.t == 'Div' and b.classes:includes('nwchapter') then
+      stems[b.attributes['data-stem']] = true
+    end
+  end
+  local out = {}
+  for _, b in ipairs(doc.blocks) do
+    if b.t == 'Div' and b.classes:includes('nwchapter') then
+      append(out, process_chapter(b))
+    else
+      out[#out + 1] = b
+    end
+  end
+  doc.blocks = out
+  return doc
+end

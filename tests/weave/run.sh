@@ -1,0 +1,372 @@
+#!/bin/sh
+# tests/weave/run.sh — host test of weave.sh.  Prints TAP version 13;
+# exits non-zero if any test fails.
+#
+# Weaves tests/weave/fixtures/*.nw (and src.nw/*.nw when there are any)
+# into build/tests/weave/ (or $WEAVE_TEST_OUT) and checks: every page is
+# there and non-empty; the PDF is a PDF with pages; every chunk name
+# defined in the .nw is a chunk header in the HTML and in the PDF; every
+# internal link resolves to an id of the page it names; no id appears
+# twice on a page; no link placeholder is left in the output; anchors
+# survive inserting chunks in the middle of a chapter; errors (missing
+# file, pandoc or pdflatex failing, a noweb syntax error) exit non-zero
+# with a message naming the culprit.
+#
+# POSIX sh and awk only.
+
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+out=${WEAVE_TEST_OUT:-$root/build/tests/weave}
+AWK=${AWK:-awk}
+weave=$root/weave.sh
+fixtures=$here/fixtures
+
+rm -rf "$out" && mkdir -p "$out" || { echo "Bail out! cannot create $out"; exit 1; }
+
+echo "TAP version 13"
+n=0
+failures=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n - $*"; }
+diag() { echo "# $*"; }
+# check DESCRIPTION COMMAND...: a test; the command's output is shown
+# as diagnostics when it fails.
+check() {
+	_desc=$1; shift
+	if "$@" >"$out/check.log" 2>&1; then
+		ok "$_desc"
+	else
+		not_ok "$_desc"
+		sed -n '1,40s/^/  # /p' "$out/check.log"
+	fi
+}
+
+now() { date +%s; }
+
+# ------------------------------------------------------------ helpers
+
+# chunk_names FILE.nw...: every chunk name defined, one a line, unique
+chunk_names() {
+	sed -n 's/^<<\(.*\)>>=[[:space:]]*$/\1/p' "$@" | sort -u
+}
+
+# stems FILE.nw...: chapter stems
+stems() {
+	for f in "$@"; do b=${f##*/}; echo "${b%.nw}"; done
+}
+
+# pages_ok DIR FILE.nw...: index.html and one page a chapter, non-empty
+pages_ok() {
+	_d=$1; shift
+	_bad=0
+	for p in index $(stems "$@"); do
+		if [ ! -s "$_d/html/$p.html" ]; then echo "missing or empty: html/$p.html"; _bad=1; fi
+	done
+	[ -s "$_d/html/css/forklore.css" ] || { echo "missing html/css/forklore.css"; _bad=1; }
+	return $_bad
+}
+
+# pdf_ok DIR: a PDF with at least one page
+pdf_ok() {
+	_p=$1/forklore.pdf
+	[ -s "$_p" ] || { echo "missing or empty: $_p"; return 1; }
+	[ "$(dd if="$_p" bs=5 count=1 2>/dev/null)" = "%PDF-" ] || { echo "not a PDF: $_p"; return 1; }
+	if command -v pdfinfo >/dev/null 2>&1; then
+		_pages=$(pdfinfo "$_p" | sed -n 's/^Pages:[[:space:]]*//p')
+	else
+		# pdfTeX's object streams hide /Type /Page from grep; its
+		# log states the page count.
+		_pages=$(sed -n 's/^Output written on .*(\([0-9]*\) pages\{0,1\},.*/\1/p' "$1/pdf/forklore.log")
+		[ -n "$_pages" ] || _pages=$(grep -a -c '/Type[[:space:]]*/Page[^s]' "$_p")
+	fi
+	echo "pages: ${_pages:-0}"
+	[ "${_pages:-0}" -gt 0 ]
+}
+
+# html_names DIR: chunk names in the chunk headers of all pages
+html_names() {
+	cat "$1"/html/*.html | "$AWK" '{
+		s = $0
+		while (match(s, /<span class="nwchunkname">[^<]*<\/span>/)) {
+			t = substr(s, RSTART + 26, RLENGTH - 33)
+			gsub(/&lt;/, "<", t); gsub(/&gt;/, ">", t); gsub(/&quot;/, "\"", t)
+			gsub(/&#39;/, "'\''", t); gsub(/&amp;/, "\\&", t)
+			print t
+			s = substr(s, RSTART + RLENGTH)
+		}
+	}' | sort -u
+}
+
+# pdf_names DIR: the text of the PDF (pdftotext) or, without poppler,
+# the chunk names in the \nwchunkhead headers of the LaTeX source.
+pdf_text() {
+	if command -v pdftotext >/dev/null 2>&1; then
+		pdftotext "$1/forklore.pdf" - |
+			sed 's/ﬁ/fi/g; s/ﬂ/fl/g; s/ﬀ/ff/g; s/ﬃ/ffi/g; s/ﬄ/ffl/g; s/’/'\''/g' |
+			tr '\n' ' ' | tr -s ' \t' '  '
+	else
+		grep '^\\nwchunkhead{' "$1/pdf/forklore.tex" | "$AWK" '{
+			s = $0; sub(/^\\nwchunkhead\{[^}]*\}\{/, "", s)
+			sub(/\}\{[0-9.]+\}\{\+?\}\{.*$/, "", s)
+			# pandoc writes \textless{} or "\textless " (before a letter)
+			gsub(/\\textbackslash(\{\}| )?/, "\001", s)
+			gsub(/\\textless(\{\}| )?/, "<", s); gsub(/\\textgreater(\{\}| )?/, ">", s)
+			gsub(/\\textbar(\{\}| )?/, "|", s); gsub(/\\textasciitilde(\{\}| )?/, "~", s)
+			gsub(/\\textquotesingle(\{\}| )?/, "'\''", s); gsub(/\\textquotedbl(\{\}| )?/, "\"", s)
+			gsub(/\\\^\{\}/, "^", s); gsub(/\\ldots(\{\}| )?/, "...", s)
+			gsub(/\\textquotedblleft(\{\}| )?|\\textquotedblright(\{\}| )?/, "\"", s)
+			gsub(/-\\\/-/, "--", s)
+			t = ""
+			while (match(s, /\\[{}$%&#_]/)) {
+				t = t substr(s, 1, RSTART - 1) substr(s, RSTART + 1, 1)
+				s = substr(s, RSTART + 2)
+			}
+			s = t s
+			gsub(/-\{\}/, "-", s)
+			gsub(/\001/, "\\", s)
+			print "<<" s ">>"
+		}'
+	fi
+}
+
+# names_in_text NAMESFILE TEXTFILE: every name occurs in the text
+names_in_text() {
+	"$AWK" -v wantfile="$1" '
+		BEGIN { while ((getline l < wantfile) > 0) want[++n] = l }
+		{ text = text " " $0 }
+		END {
+			bad = 0
+			for (i = 1; i <= n; i++) {
+				w = want[i]; gsub(/[ \t]+/, " ", w)
+				if (index(text, w) == 0) { print "not found: " want[i]; bad = 1 }
+			}
+			exit bad
+		}' "$2"
+}
+
+# have_pages DIR: the HTML was written at all
+have_pages() {
+	[ -s "$1/html/index.html" ] || { echo "no HTML pages in $1/html"; return 1; }
+}
+
+# html_names_ok DIR FILE.nw...
+html_names_ok() {
+	_d=$1; shift
+	have_pages "$_d" || return 1
+	chunk_names "$@" >"$out/names.want"
+	html_names "$_d" >"$out/names.html"
+	"$AWK" -v havefile="$out/names.html" '
+		BEGIN { while ((getline l < havefile) > 0) have[l] = 1 }
+		!($0 in have) { print "no chunk header for <<" $0 ">>"; bad = 1 }
+		END { exit bad }' "$out/names.want"
+}
+
+# pdf_names_ok DIR FILE.nw...
+pdf_names_ok() {
+	_d=$1; shift
+	[ -s "$_d/forklore.pdf" ] && [ -s "$_d/pdf/forklore.tex" ] || { echo "no PDF in $_d"; return 1; }
+	chunk_names "$@" >"$out/names.want"
+	pdf_text "$_d" >"$out/names.pdf"
+	if command -v pdftotext >/dev/null 2>&1; then echo "(checked with pdftotext)"
+	else
+		echo "(pdftotext not installed: checked the LaTeX chunk headers)"
+		sed 's/^/<</; s/$/>>/' "$out/names.want" >"$out/names.want2"
+		mv "$out/names.want2" "$out/names.want"
+	fi
+	names_in_text "$out/names.want" "$out/names.pdf"
+}
+
+# ids DIR: "page<TAB>id" for every id attribute of every page
+ids() {
+	for f in "$1"/html/*.html; do
+		"$AWK" -v page="${f##*/}" '{
+			s = " " $0
+			while (match(s, /[ \t]id="[^"]*"/)) {
+				print page "\t" substr(s, RSTART + 5, RLENGTH - 6)
+				s = substr(s, RSTART + RLENGTH)
+			}
+		}' "$f"
+	done
+}
+
+# no_dup_ids DIR
+no_dup_ids() {
+	have_pages "$1" || return 1
+	ids "$1" | sort | uniq -d | sed 's/^/duplicate id: /' >"$out/dups"
+	cat "$out/dups"
+	[ ! -s "$out/dups" ]
+}
+
+# links_ok DIR: every relative href names an existing file and, with a
+# #fragment, an id on that page
+links_ok() {
+	have_pages "$1" || return 1
+	ids "$1" >"$out/ids.tsv"
+	(cd "$1/html" && find . -type f | sed 's|^\./||') >"$out/files"
+	_bad=0
+	for f in "$1"/html/*.html; do
+		"$AWK" -v page="${f##*/}" -v idsfile="$out/ids.tsv" -v filesfile="$out/files" '
+		BEGIN {
+			while ((getline l < idsfile) > 0) { split(l, a, "\t"); id[a[1], a[2]] = 1 }
+			while ((getline l < filesfile) > 0) file[l] = 1
+		}
+		{
+			s = " " $0
+			while (match(s, /[ \t]href="[^"]*"/)) {
+				h = substr(s, RSTART + 7, RLENGTH - 8)
+				s = substr(s, RSTART + RLENGTH)
+				gsub(/&amp;/, "\\&", h)
+				if (h ~ /^[A-Za-z][A-Za-z0-9+.-]*:/ || h ~ /^\/\//) continue
+				nlinks++
+				p = h; frag = ""
+				if (i = index(h, "#")) { p = substr(h, 1, i - 1); frag = substr(h, i + 1) }
+				sub(/^\.\//, "", p)
+				if (p == "") p = page
+				if (!(p in file)) { print page ": " h ": no such file"; bad = 1; continue }
+				if (frag != "" && !((p, frag) in id)) { print page ": " h ": no such anchor"; bad = 1 }
+			}
+		}
+		END { printf "%s: %d internal links\n", page, nlinks; exit bad }' "$f" || _bad=1
+	done
+	return $_bad
+}
+
+# no_placeholders DIR: nw2md.awk placeholders all replaced
+no_placeholders() {
+	have_pages "$1" || return 1
+	! grep -E -l 'NW(CH|ID)REF[0-9]+Q' "$1"/html/*.html "$1"/pdf/forklore.tex
+}
+
+# anchors_kept A B: every id of every page of A is on the same page of B
+anchors_kept() {
+	have_pages "$1" && have_pages "$2" || return 1
+	ids "$1" | sort -u >"$out/ids.a"
+	ids "$2" | sort -u >"$out/ids.b"
+	comm -23 "$out/ids.a" "$out/ids.b" | sed 's/^/lost anchor: /' >"$out/lost"
+	echo "$(wc -l <"$out/ids.a" | tr -d ' ') anchors before, $(wc -l <"$out/ids.b" | tr -d ' ') after"
+	cat "$out/lost"
+	[ ! -s "$out/lost" ]
+}
+
+# has_ids DIR PAGE ID...: the page has these ids
+has_ids() {
+	_d=$1 _p=$2; shift 2
+	ids "$_d" >"$out/ids.tsv"
+	_bad=0
+	for i in "$@"; do
+		grep -q "^$_p	$i\$" "$out/ids.tsv" || { echo "$_p: no id $i"; _bad=1; }
+	done
+	return $_bad
+}
+
+# weave_book LABEL DIR FILE.nw...: weave and run all the book checks
+weave_book() {
+	_label=$1 _d=$2; shift 2
+	_t0=$(now)
+	if "$weave" -q -o "$_d" "$@" >"$out/weave.log" 2>&1; then
+		ok "$_label: weave.sh exits 0 ($(($(now) - _t0)) s for $# chapters)"
+	else
+		not_ok "$_label: weave.sh exits 0"
+		sed -n '1,40s/^/  # /p' "$out/weave.log"
+	fi
+	check "$_label: every HTML page produced and non-empty" pages_ok "$_d" "$@"
+	check "$_label: PDF exists and has pages" pdf_ok "$_d"
+	check "$_label: every chunk name is a chunk header in the HTML" html_names_ok "$_d" "$@"
+	check "$_label: every chunk name is in the PDF" pdf_names_ok "$_d" "$@"
+	check "$_label: every internal link resolves" links_ok "$_d"
+	check "$_label: no id is duplicated on a page" no_dup_ids "$_d"
+	check "$_label: no link placeholder left in the output" no_placeholders "$_d"
+}
+
+# ------------------------------------------------------------ the book
+
+weave_book fixtures "$out/fixtures" "$fixtures"/*.nw
+
+check "fixtures: anchors are chunk-name slugs, continuations -2" \
+	has_ids "$out/fixtures" 01-start.html set-up-the-boot-stack \
+	set-up-the-boot-stack-2 print-the-banner arch-x86-kernel-head_64-s
+check "fixtures: a continuation in another chapter keeps its name's anchor" \
+	has_ids "$out/fixtures" 02-fork.html global-variables-of-the-boot-path-2 \
+	refuse-flag-combinations-linux-refuses kernel-fork-c kernel-fork-c-2
+
+# Chunk references in code link to the chunk's first definition,
+# across pages where needed.
+cross_page_ref() {
+	grep -F 'href="02-fork.html#create-the-first-process">⟨' "$out/fixtures/html/01-start.html" &&
+	grep -F 'href="01-start.html#print-the-banner">⟨' "$out/fixtures/html/02-fork.html"
+}
+check "fixtures: <<chunk>> uses link to the first definition, across pages" cross_page_ref
+
+# ------------------------------------------------------------ stability
+
+stab=$out/stability
+mkdir -p "$stab/src" && cp "$fixtures"/*.nw "$stab/src/"
+"$weave" -q --html -o "$stab/a" "$stab/src"/*.nw >"$out/weave.log" 2>&1 ||
+	sed 's/^/# /' "$out/weave.log"
+# Insert, in the middle of chapter 1, a new section, a new chunk and a
+# new continuation of an existing chunk (before its old continuation).
+"$AWK" '/^## Entering C/ {
+	print "## A section that was not there"
+	print ""
+	print "A new paragraph, and a new chunk."
+	print ""
+	print "<<Disable interrupts first>>="
+	print "\tcli"
+	print "@"
+	print ""
+	print "<<Set up the boot stack>>="
+	print "\t/* an inserted continuation */"
+	print "@"
+	print ""
+}
+{ print }' "$fixtures/01-start.nw" >"$stab/src/01-start.nw"
+"$weave" -q --html -o "$stab/b" "$stab/src"/*.nw >"$out/weave.log" 2>&1 ||
+	sed 's/^/# /' "$out/weave.log"
+check "stability: every anchor of the first weave is on the same page after inserting chunks" \
+	anchors_kept "$stab/a" "$stab/b"
+check "stability: the inserted chunks got name-derived anchors" \
+	has_ids "$stab/b" 01-start.html disable-interrupts-first set-up-the-boot-stack-3 \
+	sec-a-section-that-was-not-there
+
+# ------------------------------------------------------------ errors
+
+# expect_fail PATTERN COMMAND...: non-zero exit, stderr matches PATTERN
+expect_fail() {
+	_pat=$1; shift
+	if "$@" >"$out/err.out" 2>"$out/err.txt"; then
+		echo "exited 0"; cat "$out/err.txt"; return 1
+	fi
+	cat "$out/err.txt"
+	grep -q -e "$_pat" "$out/err.txt"
+}
+check "errors: a missing input file is named, non-zero exit" \
+	expect_fail 'no-such-chapter\.nw' "$weave" -q -o "$out/err" "$fixtures/01-start.nw" "$out/no-such-chapter.nw"
+check "errors: pandoc failing names the .nw file, non-zero exit" \
+	expect_fail 'pandoc failed on .*01-start\.nw' \
+	env PANDOC=false "$weave" -q --html -o "$out/err" "$fixtures/01-start.nw"
+check "errors: pdflatex failing is reported, non-zero exit" \
+	expect_fail 'pdflatex failed' env PDFLATEX=false "$weave" -q --pdf -o "$out/err" "$fixtures/01-start.nw"
+printf '# Broken\n\nIn prose, `x << 1` needs @<< in noweb: x << 1.\n' >"$out/broken.nw"
+check "errors: a noweb syntax error names file and line, non-zero exit" \
+	expect_fail 'broken\.nw:3' "$weave" -q --html -o "$out/err" "$out/broken.nw"
+printf '# Bad LaTeX\n\nRaw LaTeX that cannot compile: `\\undefinedmacro`{=latex}.\n' >"$out/badtex.nw"
+check "errors: a LaTeX error names the chapter, non-zero exit" \
+	expect_fail 'pdflatex failed in .*badtex\.nw' "$weave" -q --pdf -o "$out/err" "$out/badtex.nw"
+
+# ------------------------------------------------------------ src.nw
+
+set -- "$root"/src.nw/*.nw
+if [ -e "$1" ]; then
+	weave_book src.nw "$out/src" "$@"
+else
+	diag "no src.nw/*.nw yet: only the fixtures were woven"
+fi
+
+echo "1..$n"
+if [ $failures -gt 0 ]; then
+	diag "$failures of $n tests failed"
+	exit 1
+fi
+diag "all $n tests passed"
+exit 0

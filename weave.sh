@@ -1,0 +1,291 @@
+#!/bin/sh
+# weave.sh — weave forklore's literate sources into a book.
+#
+#   ./weave.sh [--html] [--pdf] [-o OUTDIR] [FILE.nw...]
+#
+# With neither --html nor --pdf, both are built.  OUTDIR defaults to
+# build/book; FILEs default to src.nw/*.nw (in name order = reading order).
+#
+#   OUTDIR/html/index.html, OUTDIR/html/<stem>.html   one page a chapter
+#   OUTDIR/forklore.pdf                              the whole book
+#   OUTDIR/pdf/forklore.tex, forklore.log            LaTeX intermediates
+#   OUTDIR/work/{all,html,pdf}/                      noweb and Markdown
+#                                                    intermediates
+#
+# Pipeline: noweb's markup | finduses | noidx (front end and
+# cross-referencer) → book/filters/nw2md.awk (Pandoc Markdown, one file a
+# chapter) → pandoc with book/filters/forklore.lua → book/filters/
+# nwlinks.awk (links inside code) → HTML pages; the same Markdown,
+# concatenated, → LaTeX → pdflatex.
+#
+# Needs: noweb, pandoc (Debian 12: 2.17), and for the PDF pdflatex with
+# texlive-latex-base, texlive-latex-recommended, texlive-latex-extra,
+# texlive-fonts-recommended, lmodern.
+#
+# Environment: WEAVE_JOBS (parallel pandoc runs; default: number of CPUs),
+# NOWEB_LIB (default /usr/lib/noweb), PANDOC, PDFLATEX, AWK.
+
+set -u
+prog=weave.sh
+
+die() { printf '%s: %s\n' "$prog" "$*" >&2; exit 1; }
+warn() { printf '%s: %s\n' "$prog" "$*" >&2; }
+usage() {
+	cat <<EOF
+usage: $prog [--html] [--pdf] [-o OUTDIR] [FILE.nw...]
+  --html     build the HTML site (OUTDIR/html/)
+  --pdf      build the PDF (OUTDIR/forklore.pdf)
+  -o OUTDIR  output directory (default build/book)
+  -q         quiet: print only warnings and errors
+With neither --html nor --pdf, both. Without FILEs, src.nw/*.nw.
+EOF
+}
+
+root=$(cd "$(dirname "$0")" && pwd) || die "cannot find my own directory"
+book=$root/book
+lib=${NOWEB_LIB:-/usr/lib/noweb}
+PANDOC=${PANDOC:-pandoc}
+PDFLATEX=${PDFLATEX:-pdflatex}
+AWK=${AWK:-awk}
+
+want_html=0 want_pdf=0 outdir=build/book quiet=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--html) want_html=1 ;;
+	--pdf) want_pdf=1 ;;
+	-o) [ $# -ge 2 ] || { usage >&2; exit 2; }; outdir=$2; shift ;;
+	-o*) outdir=${1#-o} ;;
+	--out=*) outdir=${1#--out=} ;;
+	-q|--quiet) quiet=1 ;;
+	-h|--help) usage; exit 0 ;;
+	--) shift; break ;;
+	-*) warn "unknown option: $1"; usage >&2; exit 2 ;;
+	*) break ;;
+	esac
+	shift
+done
+if [ $want_html = 0 ] && [ $want_pdf = 0 ]; then want_html=1 want_pdf=1; fi
+say() { [ $quiet = 1 ] || printf '%s: %s\n' "$prog" "$*"; }
+
+if [ $# -eq 0 ]; then
+	for f in src.nw/*.nw; do
+		[ -e "$f" ] || die "no input: give FILE.nw arguments or create src.nw/*.nw"
+		set -- "$@" "$f"
+	done
+fi
+for f in "$@"; do
+	case $f in *.nw) ;; *) die "not a .nw file: $f" ;; esac
+	[ -e "$f" ] || die "no such file: $f"
+	[ -f "$f" ] && [ -r "$f" ] || die "cannot read: $f"
+done
+
+for t in markup finduses noidx; do
+	[ -x "$lib/$t" ] || die "noweb's $lib/$t not found (Debian package: noweb)"
+done
+command -v "$PANDOC" >/dev/null 2>&1 || die "pandoc not found (Debian package: pandoc)"
+if [ $want_pdf = 1 ]; then
+	command -v "$PDFLATEX" >/dev/null 2>&1 ||
+		die "pdflatex not found (Debian packages: texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended lmodern)"
+fi
+for f in filters/nw2md.awk filters/nwlinks.awk filters/forklore.lua \
+	templates/chapter.html css/forklore.css metadata.yaml \
+	latex/preamble.tex latex/settings.yaml; do
+	[ -r "$book/$f" ] || die "missing book/$f"
+done
+
+inputs="$*"
+mkdir -p "$outdir" || die "cannot create $outdir"
+outdir=$(cd "$outdir" && pwd) || die "cannot enter $outdir"
+# One work directory per kind of build, so that `make -j html pdf` can
+# run two weaves of the same OUTDIR side by side.
+if [ $want_html = 1 ] && [ $want_pdf = 1 ]; then kind=all
+elif [ $want_html = 1 ]; then kind=html
+else kind=pdf; fi
+work=$outdir/work/$kind
+rm -rf "$work" && mkdir -p "$work/md" || die "cannot create $work"
+
+# ------------------------------------------------------------------
+# 1. noweb front end: markup | finduses | noidx, then our back end.
+#    (Sequential steps, so that each one's failure is seen.)
+"$lib/markup" "$@" >"$work/markup.out" 2>"$work/markup.err"
+st=$?
+noweb_errors=0
+if grep -q '^@fatal' "$work/markup.out" || [ ! -s "$work/markup.out" ]; then
+	sed "s/^/$prog: noweb: /" "$work/markup.err" >&2
+	grep -q 'unescaped <<' "$work/markup.err" &&
+		warn "hint: in prose, write @<< for a literal <<"
+	die "noweb markup failed on: $*"
+fi
+if [ -s "$work/markup.err" ] || [ $st -ne 0 ]; then
+	# e.g. "FILE.nw:708: unescaped << in documentation chunk": weave
+	# anyway, so the author sees the result, but fail at the end.
+	sed "s/^/$prog: noweb: /" "$work/markup.err" >&2
+	[ $st -ne 0 ] && noweb_errors=1
+fi
+"$lib/finduses" <"$work/markup.out" >"$work/finduses.out" || die "noweb finduses failed on: $*"
+"$lib/noidx" <"$work/finduses.out" >"$work/noidx.out" || die "noweb noidx failed on: $*"
+"$AWK" -f "$book/filters/nw2md.awk" -v out="$work/md" \
+	"$work/noidx.out" "$work/noidx.out" 2>"$work/nw2md.err" || {
+	sed "s/^/$prog: /" "$work/nw2md.err" >&2
+	die "back end nw2md.awk failed on: $*"
+}
+[ -s "$work/nw2md.err" ] && sed "s/^/$prog: /" "$work/nw2md.err" >&2
+
+# chapters.tsv: ordinal TAB stem TAB file TAB title
+nchap=$(wc -l <"$work/md/chapters.tsv" | tr -d ' ')
+
+# Run pandoc for one chapter's HTML page: stem file
+html_page() {
+	"$PANDOC" "$work/md/$1.md" \
+		--from markdown-auto_identifiers --to html5 --standalone \
+		--template "$book/templates/chapter.html" \
+		--metadata-file "$book/metadata.yaml" \
+		--metadata-file "$work/md/$1.nav.yaml" \
+		--lua-filter "$book/filters/forklore.lua" \
+		--toc --toc-depth=2 \
+		--output "$work/$1.html" 2>"$work/$1.html.err" || return 1
+	"$AWK" -f "$book/filters/nwlinks.awk" -v fmt=html -v cur="$1" \
+		-v refs="$work/md/refs.tsv" "$work/$1.html" >"$outdir/html/$1.html" \
+		2>>"$work/$1.html.err" || return 1
+}
+
+# ------------------------------------------------------------------
+# 2. HTML: one page a chapter, plus index.html
+if [ $want_html = 1 ]; then
+	t0=$(date +%s)
+	rm -rf "$outdir/html" && mkdir -p "$outdir/html/css" || die "cannot create $outdir/html"
+	cp "$book/css/forklore.css" "$outdir/html/css/" || die "cannot copy the stylesheet"
+	jobs=${WEAVE_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
+	case $jobs in ''|*[!0-9]*|0) jobs=2 ;; esac
+	# Launch pages in parallel, at most $jobs at a time; each writes
+	# its exit status to work/<stem>.st.
+	running=""
+	nrun=0
+	while IFS='	' read -r num stem file title; do
+		( html_page "$stem"; echo $? >"$work/$stem.st" ) &
+		running="$running $!"
+		nrun=$((nrun + 1))
+		if [ $nrun -ge $jobs ]; then
+			set -- $running
+			wait "$1"
+			shift
+			running="$*"
+			nrun=$((nrun - 1))
+		fi
+	done <"$work/md/chapters.tsv"
+	wait
+	failed=0
+	while IFS='	' read -r num stem file title; do
+		st=$(cat "$work/$stem.st" 2>/dev/null || echo 1)
+		if [ "$st" != 0 ]; then
+			sed "s|^|$prog: $file: |" "$work/$stem.html.err" >&2
+			warn "pandoc failed on $file (HTML page $stem.html)"
+			failed=1
+		elif [ -s "$work/$stem.html.err" ]; then
+			sed "s|^|$prog: $file: |" "$work/$stem.html.err" >&2
+		fi
+	done <"$work/md/chapters.tsv"
+	[ $failed = 0 ] || exit 1
+
+	# The landing page: title, subtitle and the chapters.
+	{
+		printf -- '---\nchapters:\n'
+		while IFS='	' read -r num stem file title; do
+			printf "  - href: '%s.html'\n    num: %s\n    title: '%s'\n" \
+				"$stem" "$num" "$(printf '%s' "$title" | sed "s/'/''/g")"
+		done <"$work/md/chapters.tsv"
+		printf 'landing: true\n---\n\n'
+		printf '## Chapters {#chapters}\n\n'
+		while IFS='	' read -r num stem file title; do
+			printf '%s. [%s](%s.html)\n' "$num" "$title" "$stem"
+		done <"$work/md/chapters.tsv"
+	} >"$work/index.md"
+	"$PANDOC" "$work/index.md" --from markdown --to html5 --standalone \
+		--template "$book/templates/chapter.html" \
+		--metadata-file "$book/metadata.yaml" \
+		--output "$outdir/html/index.html" 2>"$work/index.err" || {
+		cat "$work/index.err" >&2
+		die "pandoc failed on the landing page (index.html)"
+	}
+	t1=$(date +%s)
+	say "HTML: $outdir/html/index.html and $nchap chapter pages ($((t1 - t0)) s)"
+fi
+
+# ------------------------------------------------------------------
+# 3. PDF: all chapters in one LaTeX book
+if [ $want_pdf = 1 ]; then
+	t0=$(date +%s)
+	pdfdir=$outdir/pdf
+	mkdir -p "$pdfdir" || die "cannot create $pdfdir"
+	: >"$work/book.md"
+	while IFS='	' read -r num stem file title; do
+		cat "$work/md/$stem.md" >>"$work/book.md"
+		printf '\n' >>"$work/book.md"
+	done <"$work/md/chapters.tsv"
+	"$PANDOC" "$work/book.md" \
+		--from markdown-auto_identifiers --to latex --standalone \
+		--top-level-division=chapter --toc \
+		--metadata-file "$book/metadata.yaml" \
+		--metadata-file "$book/latex/settings.yaml" \
+		--include-in-header "$book/latex/preamble.tex" \
+		--lua-filter "$book/filters/forklore.lua" \
+		--output "$work/forklore.tex" 2>"$work/pdf.err" || {
+		cat "$work/pdf.err" >&2
+		die "pandoc failed to write LaTeX for: $inputs"
+	}
+	[ -s "$work/pdf.err" ] && sed "s/^/$prog: pandoc (PDF): /" "$work/pdf.err" >&2
+	"$AWK" -f "$book/filters/nwlinks.awk" -v fmt=latex -v cur= \
+		-v refs="$work/md/refs.tsv" "$work/forklore.tex" >"$pdfdir/forklore.tex" ||
+		die "nwlinks.awk failed on $pdfdir/forklore.tex"
+	rm -f "$pdfdir/forklore.pdf"
+	# pdflatex until the table of contents and cross-references settle
+	# (the .aux and .toc of a run equal those it read; at most 3 runs,
+	# one more if a stale .aux from an earlier build broke the first).
+	run=0
+	while :; do
+		run=$((run + 1))
+		for x in aux toc; do
+			[ -f "$pdfdir/forklore.$x" ] && cp "$pdfdir/forklore.$x" "$work/prev.$x"
+		done
+		(cd "$pdfdir" && "$PDFLATEX" -interaction=nonstopmode -halt-on-error \
+			-file-line-error forklore.tex >"$work/pdflatex.out" 2>&1 </dev/null)
+		st=$?
+		if { [ $st -ne 0 ] || [ ! -s "$pdfdir/forklore.pdf" ]; } &&
+			[ $run -eq 1 ] && [ -f "$work/prev.aux" ]; then
+			# Perhaps a stale .aux from an earlier build: once more
+			# from scratch.
+			rm -f "$pdfdir/forklore.aux" "$pdfdir/forklore.toc" \
+				"$pdfdir/forklore.out" "$work/prev.aux" "$work/prev.toc"
+			continue
+		fi
+		if [ $st -ne 0 ] || [ ! -s "$pdfdir/forklore.pdf" ]; then
+			# Name the chapter (.nw file) where LaTeX stopped.
+			line=$(sed -n 's/^\(\.\/\)\{0,1\}forklore\.tex:\([0-9][0-9]*\):.*/\2/p' \
+				"$pdfdir/forklore.log" | head -n 1)
+			where=""
+			if [ -n "$line" ]; then
+				where=$("$AWK" -v l="$line" 'NR > l { exit }
+					/^% forklore-chapter: / { f = substr($0, 21) }
+					END { print f }' "$pdfdir/forklore.tex")
+			fi
+			# The error and a few lines of context from the log
+			"$AWK" '/^!|^(\.\/)?forklore\.tex:[0-9]+:/ { k = 5 }
+				k > 0 { print; k--; if (++n >= 20) exit }' \
+				"$pdfdir/forklore.log" >&2 2>/dev/null
+			die "pdflatex failed${where:+ in $where}${line:+ (forklore.tex line $line)}; see $pdfdir/forklore.log"
+		fi
+		[ $run -ge 4 ] && break
+		if [ -f "$work/prev.aux" ] && cmp -s "$work/prev.aux" "$pdfdir/forklore.aux" &&
+			{ [ ! -f "$pdfdir/forklore.toc" ] || cmp -s "$work/prev.toc" "$pdfdir/forklore.toc"; }; then
+			break
+		fi
+	done
+	cp "$pdfdir/forklore.pdf" "$outdir/forklore.pdf" || die "cannot copy the PDF"
+	pages=$(sed -n 's/^Output written on .*(\([0-9]*\) pages\{0,1\},.*/\1/p' "$pdfdir/forklore.log")
+	t1=$(date +%s)
+	say "PDF: $outdir/forklore.pdf (${pages:-?} pages, $run pdflatex runs, $((t1 - t0)) s)"
+fi
+if [ $noweb_errors = 1 ]; then
+	die "noweb reported errors in the sources (see above); the book was woven anyway"
+fi
+exit 0
