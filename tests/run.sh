@@ -70,6 +70,7 @@ run_suite tangle sh tests/tangle/run.sh
 run_suite build build_kernels
 run_suite weave sh tests/weave/run.sh
 run_suite crash sh tests/boot/crash.sh
+run_suite user-host sh tests/user/host.sh
 for arch in i386 x86_64; do
 	run_suite "ktest-$arch" ktest "$arch"
 done

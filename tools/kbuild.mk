@@ -35,9 +35,16 @@ CFLAGS_STACK := -mpreferred-stack-boundary=2
 LDEMU   := elf_i386
 endif
 
+GEN     := $(OUT)/gen
+ifeq ($(ARCH),x86_64)
+SYSTBL  := $(SRC)/arch/x86/entry/syscalls/syscall_64.tbl
+else
+SYSTBL  := $(SRC)/arch/x86/entry/syscalls/syscall_32.tbl
+endif
+
 CC      := gcc
 LD      := ld
-CPPFLAGS := -nostdinc -I$(SRC)/include -I$(SRC)/arch/x86/include \
+CPPFLAGS := -nostdinc -I$(SRC)/include -I$(SRC)/arch/x86/include -I$(GEN) \
 	-D__KERNEL__ -include $(SRC)/include/linux/kconfig.h
 CFLAGS  := $(CFLAGS_ARCH) $(CFLAGS_STACK) -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -fno-builtin -fno-pic -fno-pie -fno-stack-protector \
@@ -56,6 +63,12 @@ OBJS := $(patsubst %,$(OBJ)/%.o,$(basename $(SRCS)))
 
 .PHONY: all
 all: $(OUT)/forklore.elf
+
+# The system call table is compiled from headers generated from the
+# tangled list of Linux's system call numbers.
+$(GEN)/generated/syscalls.h: $(SYSTBL) tools/syscalltbl.sh
+	@sh tools/syscalltbl.sh $(SYSTBL) $(GEN)
+$(OBJ)/arch/x86/entry/syscall_table.o: $(GEN)/generated/syscalls.h
 
 $(OBJ)/%.o: $(SRC)/%.c
 	@mkdir -p $(dir $@)

@@ -1,0 +1,60 @@
+# tools/userbuild.mk — build the in-guest test programs for one architecture.
+#
+#   make -f tools/userbuild.mk ARCH=i386|x86_64
+#
+# Assumes the tree is tangled (`make tangle`).  Every
+# build/src/tools/testing/selftests/forklore/*.c except hello.c is a test
+# program written against our own small C library, build/src/tools/include/
+# nolibc (chapter 85-nolibc.nw); each becomes build/<arch>/user/<name>, a
+# static, freestanding ELF binary that prints TAP.  hello.c is the one
+# ordinary C program: on x86_64 it is built with musl-gcc -static into
+# build/x86_64/user/hello-musl.
+#
+# -nostdinc and -nostdlib keep the host's C library out entirely; -lgcc
+# brings back gcc's own run-time helpers (64-bit division on i386).
+# SRC and OUT may be overridden, e.g. to build a privately tangled tree.
+
+ARCH ?= x86_64
+B    := build
+SRC  ?= $(B)/src
+OUT  ?= $(B)/$(ARCH)/user
+
+TESTDIR := $(SRC)/tools/testing/selftests/forklore
+NOLIBC  := $(SRC)/tools/include/nolibc
+HEADERS := $(wildcard $(NOLIBC)/*.h $(NOLIBC)/asm/*.h)
+PROGS   := $(filter-out hello,$(basename $(notdir $(wildcard $(TESTDIR)/*.c))))
+
+ifeq ($(ARCH),x86_64)
+CFLAGS_ARCH := -m64
+EXTRA       := $(OUT)/hello-musl
+else ifeq ($(ARCH),i386)
+CFLAGS_ARCH := -m32 -march=i686
+EXTRA       :=
+else
+$(error ARCH must be i386 or x86_64)
+endif
+
+CC      := gcc
+MUSLCC  := musl-gcc
+CFLAGS  := $(CFLAGS_ARCH) -std=gnu11 -static -nostdlib -nostdinc \
+	-ffreestanding -fno-pic -no-pie -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -O2 -g -Wall -Wextra -Werror \
+	-I$(NOLIBC)
+LDLIBS  := -lgcc
+
+.PHONY: all
+all: $(addprefix $(OUT)/,$(PROGS)) $(EXTRA)
+
+ifeq ($(PROGS),)
+$(error no test programs in $(TESTDIR): run `make tangle` first)
+endif
+
+$(OUT)/%: $(TESTDIR)/%.c $(HEADERS)
+	@mkdir -p $(OUT)
+	@echo "  CC [$(ARCH)] $@"
+	@$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
+
+$(OUT)/hello-musl: $(TESTDIR)/hello.c
+	@mkdir -p $(OUT)
+	@echo "  MUSLCC $@"
+	@$(MUSLCC) -static -O2 -Wall -Wextra -Werror $< -o $@
