@@ -61,9 +61,36 @@ build_kernels() {
 }
 
 # The in-kernel self-tests: boot with `ktest`, read TAP from the console.
+# The initramfs is the one the suite initramfs_cpio checks, made by cpio.
 ktest() {
+	sh tools/mkktestcpio.sh build/ktest.cpio || return 1
 	sh tools/qemu.sh --arch "$1" --kernel "build/$1/forklore.elf" \
-	    --mem "$MEM" --append "ktest ktest_mem=$MEM" --timeout 60
+	    --mem "$MEM" --append "ktest ktest_mem=$MEM" \
+	    --initrd build/ktest.cpio --timeout 60
+}
+
+# A user program as PID 1: pack it as /init, boot, read its TAP.  The
+# kernel powers off with the program's exit status, so a program that
+# fails or crashes fails its suite even if its TAP looked fine.
+boot_user() {
+	cpio=$LOG/initrd/$1-$(basename "$2").cpio
+	mkdir -p "$LOG/initrd"
+	sh tools/initrd-one.sh "$2" "$cpio" >/dev/null || return 1
+	sh tools/qemu.sh --arch "$1" --kernel "build/$1/forklore.elf" \
+	    --mem "$MEM" --initrd "$cpio" --timeout 60
+}
+
+# hello, built with musl-gcc -static, must run unmodified.
+musl_hello() {
+	echo "TAP version 13"
+	out=$(boot_user x86_64 build/x86_64/user/hello-musl | tr -d '\r')
+	if printf '%s\n' "$out" | grep -qx 'hello, forklore'; then
+		echo "ok 1 - a static musl binary prints 'hello, forklore' as /init"
+	else
+		printf '%s\n' "$out" | sed 's/^/# /'
+		echo "not ok 1 - a static musl binary prints 'hello, forklore' as /init"
+	fi
+	echo "1..1"
 }
 
 run_suite tangle sh tests/tangle/run.sh
@@ -73,7 +100,12 @@ run_suite crash sh tests/boot/crash.sh
 run_suite user-host sh tests/user/host.sh
 for arch in i386 x86_64; do
 	run_suite "ktest-$arch" ktest "$arch"
+	for prog in build/$arch/user/*; do
+		case $prog in *-musl) continue ;; esac
+		run_suite "user-$arch-$(basename "$prog")" boot_user "$arch" "$prog"
+	done
 done
+run_suite musl-hello musl_hello
 
 echo
 echo "$passed passed, $failed failed"

@@ -82,7 +82,7 @@ newc_entry() { # NAME MODE NLINK RDEVMAJOR RDEVMINOR INODE
 
 mtime=${SOURCE_DATE_EPOCH:-0}
 find "$tmp/root" -exec touch -h -d "@$mtime" {} +
-{
+(
 	if [ $console = 1 ]; then
 		newc_entry dev $((0040755)) 2 0 0 $((0x7f000001))
 		newc_entry dev/console $((0020600)) 1 5 1 $((0x7f000002))
@@ -90,5 +90,5 @@ find "$tmp/root" -exec touch -h -d "@$mtime" {} +
 	cd "$tmp/root"
 	find . -mindepth 1 | LC_ALL=C sort | sed 's|^\./||' |
 	    cpio -o -H newc -R 0:0 --reproducible --quiet
-} > "$tmp/out.cpio"
+) > "$tmp/out.cpio"
 mv "$tmp/out.cpio" "$out"
