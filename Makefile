@@ -16,7 +16,7 @@ ifeq ($(filter $(ARCH),$(ARCHES)),)
 $(error ARCH must be one of: $(ARCHES))
 endif
 
-.PHONY: all help deps check-deps tangle kernels run debug test test-host \
+.PHONY: all help deps check-deps tangle kernels user run debug test test-host \
 	test-guest book html pdf iso clean
 
 all: kernels ## build both kernels (build/<arch>/forklore.elf)
@@ -60,16 +60,27 @@ $(B)/$(ARCH)/forklore.elf: $(B)/src/.stamp FORCE
 	@$(MAKE) --no-print-directory -f tools/kbuild.mk ARCH=$(ARCH)
 FORCE:
 
-run: check-deps $(B)/$(ARCH)/forklore.elf ## boot ARCH in QEMU, console on this terminal (Ctrl-A X quits)
+# The user programs of chapters 85-86 (nolibc, the in-guest tests, hello).
+user: $(B)/src/.stamp ## build the user programs for ARCH (build/<arch>/user/)
+	@$(MAKE) --no-print-directory -f tools/userbuild.mk ARCH=$(ARCH)
+
+# Without INITRD=, `make run` boots this one: /init is hello, and every
+# test program is there too, to be run with APPEND='rdinit=/identity'.
+RUN_INITRD := $(or $(INITRD),$(B)/$(ARCH)/initramfs.cpio)
+$(B)/$(ARCH)/initramfs.cpio: user FORCE
+	@sh tools/mkinitramfs.sh $@ --init $(B)/$(ARCH)/user/hello \
+	    $(filter-out %/hello,$(wildcard $(B)/$(ARCH)/user/*))
+
+run: check-deps $(B)/$(ARCH)/forklore.elf $(RUN_INITRD) ## boot ARCH in QEMU, console on this terminal (Ctrl-A X quits)
 	@sh tools/qemu.sh --arch $(ARCH) --kernel $(B)/$(ARCH)/forklore.elf \
-	    --mem $(MEM) $(if $(INITRD),--initrd $(INITRD)) \
+	    --mem $(MEM) --initrd $(RUN_INITRD) \
 	    $(if $(APPEND),--append "$(APPEND)") --interactive
 
-debug: $(B)/$(ARCH)/forklore.elf ## start QEMU halted with its gdb stub; prints the gdb command
+debug: $(B)/$(ARCH)/forklore.elf $(RUN_INITRD) ## start QEMU halted with its gdb stub; prints the gdb command
 	@echo "In another terminal:"
 	@echo "  gdb -q $(B)/$(ARCH)/forklore.elf -ex 'target remote :1234'"
 	@sh tools/qemu.sh --arch $(ARCH) --kernel $(B)/$(ARCH)/forklore.elf \
-	    --mem $(MEM) $(if $(INITRD),--initrd $(INITRD)) \
+	    --mem $(MEM) --initrd $(RUN_INITRD) \
 	    $(if $(APPEND),--append "$(APPEND)") --interactive --gdb
 
 test: check-deps ## run every test: host checks, then both kernels under QEMU

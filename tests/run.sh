@@ -80,32 +80,41 @@ boot_user() {
 	    --mem "$MEM" --initrd "$cpio" --timeout 60
 }
 
-# hello, built with musl-gcc -static, must run unmodified.
-musl_hello() {
+# hello.c, an ordinary C program, as /init: built with musl-gcc -static
+# it must run unmodified on x86_64, and built against our nolibc it must
+# run on both arches; each prints "hello, forklore" and exits with 0.
+hello() {
 	echo "TAP version 13"
-	out=$(boot_user x86_64 build/x86_64/user/hello-musl | tr -d '\r')
-	if printf '%s\n' "$out" | grep -qx 'hello, forklore'; then
-		echo "ok 1 - a static musl binary prints 'hello, forklore' as /init"
-	else
-		printf '%s\n' "$out" | sed 's/^/# /'
-		echo "not ok 1 - a static musl binary prints 'hello, forklore' as /init"
-	fi
-	echo "1..1"
+	n=0
+	for prog in x86_64/hello-musl x86_64/hello i386/hello; do
+		n=$((n + 1))
+		boot_user "${prog%%/*}" "build/${prog%%/*}/user/${prog#*/}" > "$LOG/hello.raw" 2>&1
+		rc=$?
+		out=$(tr -d '\r' < "$LOG/hello.raw")
+		if [ $rc = 0 ] && printf '%s\n' "$out" | grep -qx 'hello, forklore'; then
+			echo "ok $n - $prog prints 'hello, forklore' as /init"
+		else
+			printf '%s\n' "$out" | sed 's/^/# /'
+			echo "not ok $n - $prog prints 'hello, forklore' as /init (status $rc)"
+		fi
+	done
+	echo "1..$n"
 }
 
 run_suite tangle sh tests/tangle/run.sh
 run_suite build build_kernels
 run_suite weave sh tests/weave/run.sh
 run_suite crash sh tests/boot/crash.sh
+run_suite init sh tests/boot/init.sh
 run_suite user-host sh tests/user/host.sh
 for arch in i386 x86_64; do
 	run_suite "ktest-$arch" ktest "$arch"
 	for prog in build/$arch/user/*; do
-		case $prog in *-musl) continue ;; esac
+		case $prog in */hello*) continue ;; esac
 		run_suite "user-$arch-$(basename "$prog")" boot_user "$arch" "$prog"
 	done
 done
-run_suite musl-hello musl_hello
+run_suite hello hello
 
 echo
 echo "$passed passed, $failed failed"

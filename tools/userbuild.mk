@@ -7,8 +7,9 @@
 # program written against our own small C library, build/src/tools/include/
 # nolibc (chapter 85-nolibc.nw); each becomes build/<arch>/user/<name>, a
 # static, freestanding ELF binary that prints TAP.  hello.c is the one
-# ordinary C program: on x86_64 it is built with musl-gcc -static into
-# build/x86_64/user/hello-musl.
+# ordinary C program, which prints "hello, forklore" and no TAP: it is
+# built against nolibc too (build/<arch>/user/hello), and on x86_64 also
+# with musl-gcc -static into build/x86_64/user/hello-musl.
 #
 # -nostdinc and -nostdlib keep the host's C library out entirely; -lgcc
 # brings back gcc's own run-time helpers (64-bit division on i386).
@@ -22,7 +23,7 @@ OUT  ?= $(B)/$(ARCH)/user
 TESTDIR := $(SRC)/tools/testing/selftests/forklore
 NOLIBC  := $(SRC)/tools/include/nolibc
 HEADERS := $(wildcard $(NOLIBC)/*.h $(NOLIBC)/asm/*.h)
-PROGS   := $(filter-out hello,$(basename $(notdir $(wildcard $(TESTDIR)/*.c))))
+PROGS   := $(basename $(notdir $(wildcard $(TESTDIR)/*.c)))
 
 ifeq ($(ARCH),x86_64)
 CFLAGS_ARCH := -m64

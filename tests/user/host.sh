@@ -10,7 +10,8 @@
 # has no "not ok" and a plan that matches the number of tests it ran.  The
 # i386 programs run only if the host kernel can execute 32-bit programs
 # (CONFIG_IA32_EMULATION); otherwise they are skipped, and say why.  Last,
-# the musl-built hello must print exactly "hello, forklore".
+# hello.c, built against nolibc and with musl, must print exactly
+# "hello, forklore".
 #
 # Each program's output is kept in build/tests/user/<arch>-<name>.tap, and
 # is shown here, as TAP comments, when the program failed.
@@ -146,15 +147,41 @@ for arch in x86_64 i386; do
 	fi
 done
 
-out=$LOG/hello-musl.out
-timeout "$TIMEOUT" build/x86_64/user/hello-musl > "$out" 2>&1
-rc=$?
-if [ "$rc" = 0 ] && printf 'hello, forklore\n' | cmp -s - "$out"; then
-	ok "x86_64/hello-musl prints exactly \"hello, forklore\""
-else
-	show "$out"
-	not_ok "x86_64/hello-musl prints exactly \"hello, forklore\" (status $rc)"
-fi
+# A store through NULL is killed by SIGSEGV: the shell says 128 + 11.
+for arch in x86_64 i386; do
+	reason=$(cannot_run $arch)
+	if [ -n "$reason" ]; then
+		skip "$arch/exit segv is killed by SIGSEGV" "$reason"
+		continue
+	fi
+	sh -c "exec build/$arch/user/exit segv" > "$LOG/$arch-segv.tap" 2>/dev/null
+	rc=$?
+	if [ "$rc" = 139 ]; then
+		ok "$arch/exit segv is killed by SIGSEGV"
+	else
+		show "$LOG/$arch-segv.tap"
+		not_ok "$arch/exit segv is killed by SIGSEGV (got $rc)"
+	fi
+done
+
+# hello.c is an ordinary program: the same source built three ways.
+for prog in x86_64/hello-musl x86_64/hello i386/hello; do
+	arch=${prog%%/*}
+	reason=$(cannot_run $arch)
+	if [ -n "$reason" ]; then
+		skip "$prog prints exactly \"hello, forklore\"" "$reason"
+		continue
+	fi
+	out=$LOG/$arch-$(basename "$prog").out
+	timeout "$TIMEOUT" "build/$arch/user/${prog#*/}" > "$out" 2>&1
+	rc=$?
+	if [ "$rc" = 0 ] && printf 'hello, forklore\n' | cmp -s - "$out"; then
+		ok "$prog prints exactly \"hello, forklore\""
+	else
+		show "$out"
+		not_ok "$prog prints exactly \"hello, forklore\" (status $rc)"
+	fi
+done
 
 echo "1..$n"
 echo "# $((n - failed)) passed, $failed failed"
