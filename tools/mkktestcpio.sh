@@ -3,7 +3,7 @@
 #
 # Usage: tools/mkktestcpio.sh OUT.cpio
 #
-# The suite initramfs_cpio (src.nw/72-console.nw) checks what the kernel
+# The suite initramfs_cpio (src.nw/73-console.nw) checks what the kernel
 # made of this archive against what this script put in it, so the two
 # must change together.  The archive is made by GNU cpio from a real
 # directory, so that the kernel's reader is tested against the format

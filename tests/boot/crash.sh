@@ -10,18 +10,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 
-n=0 failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		printf 'ok %d - %s\n' "$n" "$2"
-	else
-		printf 'not ok %d - %s\n' "$n" "$2"
-		failed=$((failed + 1))
-	fi
-}
+. tests/lib/tap.sh
 
-echo "TAP version 13"
 out=build/tests/crash
 mkdir -p "$out"
 for arch in i386 x86_64; do
@@ -31,27 +21,26 @@ for arch in i386 x86_64; do
 		    --append "crash=$kind" --timeout 20 > "$log.raw" 2>&1
 		rc=$?
 		tr -d '\r' < "$log.raw" > "$log"	# the serial line ends in CRLF
-		ok $([ "$rc" = 127 ]; echo $?) "$arch crash=$kind: the kernel panics (status $rc)"
+		check $([ "$rc" = 127 ]; echo $?) "$arch crash=$kind: the kernel panics (status $rc)"
 		case $kind in
 		null) want='BUG: kernel NULL pointer dereference'; marker='the deliberate fault' ;;
 		ud2) want='invalid opcode (#UD)'; marker='asm volatile("ud2")' ;;
 		div0) want='divide error (#DE)'; marker='/ zero' ;;
 		esac
 		grep -qF "$want" "$log"
-		ok $? "$arch crash=$kind: the oops says \"$want\""
+		check $? "$arch crash=$kind: the oops says \"$want\""
 		# The first "at FILE:LINE" follows the RIP/EIP line.
 		loc=$(grep -A1 -E '^(RIP|EIP): ' "$log" | sed -n 's/^ *at \(src\.nw\/[^:]*\):\([0-9]*\)$/\1 \2/p' | head -n 1)
 		file=${loc% *} line=${loc#* }
 		if [ -n "$loc" ] && [ -f "$file" ]; then
 			text=$(sed -n "${line}p" "$file")
 			printf '%s\n' "$text" | grep -qF "$marker"
-			ok $? "$arch crash=$kind: the oops points at $file:$line, which says: $(printf '%s' "$text" | tr -s '\t ' ' ')"
+			check $? "$arch crash=$kind: the oops points at $file:$line, which says: $(printf '%s' "$text" | tr -s '\t ' ' ')"
 		else
-			ok 1 "$arch crash=$kind: the oops names a src.nw line (got '$loc')"
+			check 1 "$arch crash=$kind: the oops names a src.nw line (got '$loc')"
 		fi
 		grep -A1 -E '^ [0-9a-f]+ start_kernel\+' "$log" | grep -q 'at src.nw/40-start.nw:'
-		ok $? "$arch crash=$kind: the call trace reaches start_kernel, with its line"
+		check $? "$arch crash=$kind: the call trace reaches start_kernel, with its line"
 	done
 done
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done

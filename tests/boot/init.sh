@@ -17,17 +17,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 
-n=0 failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		printf 'ok %d - %s\n' "$n" "$2"
-	else
-		printf 'not ok %d - %s\n' "$n" "$2"
-		failed=$((failed + 1))
-		[ -n "${3:-}" ] && sed 's/^/#   | /' "$3" | tail -n 15
-	fi
-}
+. tests/lib/tap.sh
 
 out=build/tests/init
 mkdir -p "$out"
@@ -44,7 +34,6 @@ boot() {
 # has TEXT: does the last console log contain TEXT?
 has() { grep -qF "$1" "$log"; }
 
-echo "TAP version 13"
 printf 'this is not an ELF file\n' > "$out/notelf"
 sh tools/mkinitramfs.sh "$out/noinit.cpio" "$out/notelf" || exit 1
 sh tools/mkinitramfs.sh "$out/badelf.cpio" --init "$out/notelf" || exit 1
@@ -54,25 +43,24 @@ for arch in i386 x86_64; do
 	sh tools/mkinitramfs.sh "$out/$arch-rdinit.cpio" "$prog" || exit 1
 
 	boot $arch exit300 "$out/$arch-exit.cpio" "-- 300"
-	ok $([ "$rc" = 44 ] && has "exit_group(300) next"; echo $?) \
+	check $([ "$rc" = 44 ] && has "exit_group(300) next"; echo $?) \
 	    "$arch: /init 300 exits, and QEMU ends with status 44 (got $rc)" "$log"
 
 	boot $arch segv "$out/$arch-exit.cpio" "-- segv"
-	ok $([ "$rc" = 126 ] && has "segfault at 0 " &&
+	check $([ "$rc" = 126 ] && has "segfault at 0 " &&
 	    has "init killed by signal 11"; echo $?) \
 	    "$arch: /init killed by SIGSEGV ends QEMU with status 126 (got $rc)" "$log"
 
 	boot $arch noinit "$out/noinit.cpio" ""
-	ok $([ "$rc" = 127 ] && has "No working init found"; echo $?) \
+	check $([ "$rc" = 127 ] && has "No working init found"; echo $?) \
 	    "$arch: without /init the kernel panics, status 127 (got $rc)" "$log"
 
 	boot $arch badelf "$out/badelf.cpio" ""
-	ok $([ "$rc" = 127 ] && has "Failed to execute /init (error -8)"; echo $?) \
+	check $([ "$rc" = 127 ] && has "Failed to execute /init (error -8)"; echo $?) \
 	    "$arch: a text file as /init is ENOEXEC, status 127 (got $rc)" "$log"
 
 	boot $arch rdinit "$out/$arch-rdinit.cpio" "rdinit=/exit -- 7"
-	ok $([ "$rc" = 7 ] && has "Run /exit as init process"; echo $?) \
+	check $([ "$rc" = 7 ] && has "Run /exit as init process"; echo $?) \
 	    "$arch: rdinit=/exit runs /exit 7 (status $rc)" "$log"
 done
-echo "1..$n"
-[ "$failed" = 0 ]
+tap_done
