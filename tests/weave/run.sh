@@ -6,7 +6,8 @@
 # into build/tests/weave/ (or $WEAVE_TEST_OUT) and checks: every page is
 # there and non-empty; the PDF is a PDF with pages; every chunk name
 # defined in the .nw is a chunk header in the HTML and in the PDF; every
-# internal link resolves to an id of the page it names; no id appears
+# internal link resolves to an id of the page it names, and every image
+# to a file; no id appears
 # twice on a page; no link placeholder is left in the output; anchors
 # survive inserting chunks in the middle of a chapter; errors (missing
 # file, pandoc or pdflatex failing, a noweb syntax error) exit non-zero
@@ -199,7 +200,8 @@ no_dup_ids() {
 }
 
 # links_ok DIR: every relative href names an existing file and, with a
-# #fragment, an id on that page
+# #fragment, an id on that page; every relative src (an image) names an
+# existing file
 links_ok() {
 	have_pages "$1" || return 1
 	ids "$1" >"$out/ids.tsv"
@@ -226,8 +228,18 @@ links_ok() {
 				if (!(p in file)) { print page ": " h ": no such file"; bad = 1; continue }
 				if (frag != "" && !((p, frag) in id)) { print page ": " h ": no such anchor"; bad = 1 }
 			}
+			# images (the figures): the file must be there
+			s = " " $0
+			while (match(s, /[ \t]src="[^"]*"/)) {
+				h = substr(s, RSTART + 6, RLENGTH - 7)
+				s = substr(s, RSTART + RLENGTH)
+				if (h ~ /^[A-Za-z][A-Za-z0-9+.-]*:/ || h ~ /^\/\//) continue
+				nimgs++
+				sub(/^\.\//, "", h)
+				if (!(h in file)) { print page ": src=" h ": no such file"; bad = 1 }
+			}
 		}
-		END { printf "%s: %d internal links\n", page, nlinks; exit bad }' "$f" || _bad=1
+		END { printf "%s: %d internal links, %d images\n", page, nlinks, nimgs; exit bad }' "$f" || _bad=1
 	done
 	return $_bad
 }
@@ -274,7 +286,7 @@ weave_book() {
 	check "$_label: PDF exists and has pages" pdf_ok "$_d"
 	check "$_label: every chunk name is a chunk header in the HTML" html_names_ok "$_d" "$@"
 	check "$_label: every chunk name is in the PDF" pdf_names_ok "$_d" "$@"
-	check "$_label: every internal link resolves" links_ok "$_d"
+	check "$_label: every internal link and image resolves" links_ok "$_d"
 	check "$_label: no id is duplicated on a page" no_dup_ids "$_d"
 	check "$_label: no link placeholder left in the output" no_placeholders "$_d"
 }
