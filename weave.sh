@@ -30,7 +30,8 @@
 # texlive-fonts-recommended, lmodern.
 #
 # Environment: WEAVE_JOBS (parallel pandoc runs; default: number of CPUs),
-# NOWEB_LIB (default /usr/lib/noweb), PANDOC, PDFLATEX, AWK.
+# NOWEB_LIB (default /usr/lib/noweb), PANDOC, PDFLATEX, AWK, DOT,
+# WEAVE_FIGURES (the figures' directory; default figures/ beside weave.sh).
 
 set -u
 prog=weave.sh
@@ -55,7 +56,7 @@ PANDOC=${PANDOC:-pandoc}
 PDFLATEX=${PDFLATEX:-pdflatex}
 AWK=${AWK:-awk}
 DOT=${DOT:-dot}
-figdir=$root/figures
+figdir=${WEAVE_FIGURES:-$root/figures}
 
 want_html=0 want_pdf=0 outdir=build/book quiet=0
 while [ $# -gt 0 ]; do

@@ -7,10 +7,11 @@
 # there and non-empty; the PDF is a PDF with pages; every chunk name
 # defined in the .nw is a chunk header in the HTML and in the PDF; every
 # internal link resolves to an id of the page it names, and every image
-# to a file; no id appears
-# twice on a page; no link placeholder is left in the output; anchors
-# survive inserting chunks in the middle of a chapter; errors (missing
-# file, pandoc or pdflatex failing, a noweb syntax error) exit non-zero
+# to a file; every figure (figures/*.dot, drawn by dot) is in the PDF;
+# a chapter of prose alone weaves like any other; no id appears twice on
+# a page; no link placeholder is left in the output; anchors survive
+# inserting chunks in the middle of a chapter; errors (missing file,
+# pandoc, pdflatex or dot failing, a noweb syntax error) exit non-zero
 # with a message naming the culprit.
 #
 # POSIX sh and awk only.
@@ -244,6 +245,20 @@ links_ok() {
 	return $_bad
 }
 
+# figures_ok DIR: every image of the LaTeX is a PDF that is there, and
+# every image of the HTML pages was checked by links_ok
+figures_ok() {
+	[ -s "$1/pdf/forklore.tex" ] || { echo "no LaTeX in $1/pdf"; return 1; }
+	_bad=0 _n=0
+	for _g in $(sed -n 's/.*\\includegraphics\(\[[^]]*\]\)\{0,1\}{\([^}]*\)}.*/\2/p' "$1/pdf/forklore.tex"); do
+		_n=$((_n + 1))
+		case $_g in *.pdf) ;; *) echo "not a PDF figure: $_g"; _bad=1 ;; esac
+		[ -s "$1/pdf/$_g" ] || { echo "missing: pdf/$_g"; _bad=1; }
+	done
+	echo "$_n figures in the PDF"
+	return $_bad
+}
+
 # no_placeholders DIR: nw2md.awk placeholders all replaced
 no_placeholders() {
 	have_pages "$1" || return 1
@@ -288,12 +303,19 @@ weave_book() {
 	check "$_label: every chunk name is in the PDF" pdf_names_ok "$_d" "$@"
 	check "$_label: every internal link and image resolves" links_ok "$_d"
 	check "$_label: no id is duplicated on a page" no_dup_ids "$_d"
+	check "$_label: every figure of the PDF is there, as a PDF" figures_ok "$_d"
 	check "$_label: no link placeholder left in the output" no_placeholders "$_d"
 }
 
 # ------------------------------------------------------------ the book
 
+# The fixtures draw their figures from fixtures/figures/, the book from
+# figures/.
+WEAVE_FIGURES=$fixtures/figures
+export WEAVE_FIGURES
 weave_book fixtures "$out/fixtures" "$fixtures"/*.nw
+check "fixtures: a chapter of prose alone has its page, with its figure" \
+	grep -q '<img src="figures/box.svg"' "$out/fixtures/html/03-history.html"
 
 check "fixtures: anchors are chunk-name slugs, continuations -2" \
 	has_ids "$out/fixtures" 01-start.html set-up-the-boot-stack \
@@ -359,6 +381,10 @@ check "errors: pandoc failing names the .nw file, non-zero exit" \
 	env PANDOC=false "$weave" -q --html -o "$out/err" "$fixtures/01-start.nw"
 check "errors: pdflatex failing is reported, non-zero exit" \
 	expect_fail 'pdflatex failed' env PDFLATEX=false "$weave" -q --pdf -o "$out/err" "$fixtures/01-start.nw"
+mkdir -p "$out/badfig" && printf 'digraph { a -> \n' >"$out/badfig/broken.dot"
+check "errors: dot failing names the figure, non-zero exit" \
+	expect_fail 'dot failed on figures/broken\.dot' \
+	env WEAVE_FIGURES="$out/badfig" "$weave" -q --html -o "$out/err" "$fixtures/01-start.nw"
 printf '# Broken\n\nIn prose, `x << 1` needs @<< in noweb: x << 1.\n' >"$out/broken.nw"
 check "errors: a noweb syntax error names file and line, non-zero exit" \
 	expect_fail 'broken\.nw:3' "$weave" -q --html -o "$out/err" "$out/broken.nw"
@@ -368,6 +394,7 @@ check "errors: a LaTeX error names the chapter, non-zero exit" \
 
 # ------------------------------------------------------------ src.nw
 
+unset WEAVE_FIGURES
 set -- "$root"/src.nw/*.nw
 if [ -e "$1" ]; then
 	weave_book src.nw "$out/src" "$@"
