@@ -18,12 +18,20 @@
 # nwlinks.awk (links inside code) → HTML pages; the same Markdown,
 # concatenated, → LaTeX → pdflatex.
 #
-# Needs: noweb, pandoc (Debian 12: 2.17), and for the PDF pdflatex with
-# texlive-latex-base, texlive-latex-recommended, texlive-latex-extra,
+# Figures: every figures/NAME.dot (Graphviz) is drawn by dot, as
+# OUTDIR/html/figures/NAME.svg for the HTML pages and as
+# OUTDIR/pdf/figures/NAME.pdf for LaTeX.  A chapter shows one with
+# ![caption](figures/NAME.svg); forklore.lua turns the .svg into .pdf
+# for the PDF.
+#
+# Needs: noweb, pandoc (Debian 12: 2.17), graphviz when there are
+# figures, and for the PDF pdflatex with texlive-latex-base,
+# texlive-latex-recommended, texlive-latex-extra,
 # texlive-fonts-recommended, lmodern.
 #
 # Environment: WEAVE_JOBS (parallel pandoc runs; default: number of CPUs),
-# NOWEB_LIB (default /usr/lib/noweb), PANDOC, PDFLATEX, AWK.
+# NOWEB_LIB (default /usr/lib/noweb), PANDOC, PDFLATEX, AWK, DOT,
+# WEAVE_FIGURES (the figures' directory; default figures/ beside weave.sh).
 
 set -u
 prog=weave.sh
@@ -47,6 +55,8 @@ lib=${NOWEB_LIB:-/usr/lib/noweb}
 PANDOC=${PANDOC:-pandoc}
 PDFLATEX=${PDFLATEX:-pdflatex}
 AWK=${AWK:-awk}
+DOT=${DOT:-dot}
+figdir=${WEAVE_FIGURES:-$root/figures}
 
 want_html=0 want_pdf=0 outdir=build/book quiet=0
 while [ $# -gt 0 ]; do
@@ -93,6 +103,15 @@ for f in filters/nw2md.awk filters/nwlinks.awk filters/forklore.lua \
 	[ -r "$book/$f" ] || die "missing book/$f"
 done
 
+have_figures=0
+for f in "$figdir"/*.dot; do
+	[ -e "$f" ] && have_figures=1
+	break
+done
+if [ $have_figures = 1 ]; then
+	command -v "$DOT" >/dev/null 2>&1 || die "dot not found, needed for figures/*.dot (Debian package: graphviz)"
+fi
+
 inputs="$*"
 mkdir -p "$outdir" || die "cannot create $outdir"
 outdir=$(cd "$outdir" && pwd) || die "cannot enter $outdir"
@@ -134,6 +153,22 @@ fi
 # chapters.tsv: ordinal TAB stem TAB file TAB title
 nchap=$(wc -l <"$work/md/chapters.tsv" | tr -d ' ')
 
+# render_figures FORMAT DIR: every figures/NAME.dot as DIR/NAME.FORMAT
+render_figures() {
+	[ $have_figures = 1 ] || return 0
+	mkdir -p "$2" || die "cannot create $2"
+	for fig in "$figdir"/*.dot; do
+		name=${fig##*/}
+		name=${name%.dot}
+		"$DOT" -T"$1" -o "$2/$name.$1" "$fig" 2>"$work/dot.err" || {
+			sed "s|^|$prog: figures/$name.dot: |" "$work/dot.err" >&2
+			die "dot failed on figures/$name.dot"
+		}
+		[ -s "$work/dot.err" ] && sed "s|^|$prog: figures/$name.dot: |" "$work/dot.err" >&2
+	done
+	return 0
+}
+
 # Run pandoc for one chapter's HTML page: stem file
 html_page() {
 	"$PANDOC" "$work/md/$1.md" \
@@ -155,6 +190,7 @@ if [ $want_html = 1 ]; then
 	t0=$(date +%s)
 	rm -rf "$outdir/html" && mkdir -p "$outdir/html/css" || die "cannot create $outdir/html"
 	cp "$book/css/forklore.css" "$outdir/html/css/" || die "cannot copy the stylesheet"
+	render_figures svg "$outdir/html/figures"
 	jobs=${WEAVE_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 	case $jobs in ''|*[!0-9]*|0) jobs=2 ;; esac
 	# Launch pages in parallel, at most $jobs at a time; each writes
@@ -217,6 +253,8 @@ if [ $want_pdf = 1 ]; then
 	t0=$(date +%s)
 	pdfdir=$outdir/pdf
 	mkdir -p "$pdfdir" || die "cannot create $pdfdir"
+	rm -rf "$pdfdir/figures"
+	render_figures pdf "$pdfdir/figures"
 	: >"$work/book.md"
 	while IFS='	' read -r num stem file title; do
 		cat "$work/md/$stem.md" >>"$work/book.md"

@@ -242,6 +242,15 @@ local function process_chapter(div)
       if is_latex and s.identifier ~= '' then s.identifier = cur .. ':' .. s.identifier end
       return s
     end,
+    -- Figures are figures/NAME.svg in the prose; weave.sh draws each
+    -- also as pdf/figures/NAME.pdf, which is what pdflatex can include.
+    Image = function(img)
+      if is_latex then
+        img.src = img.src:gsub('^(figures/[%w_.%-]+)%.svg$', '%1.pdf')
+        if img.identifier ~= '' then img.identifier = cur .. ':' .. img.identifier end
+      end
+      return img
+    end,
   }
   -- A chapter must open with a level-1 heading (its title); give one
   -- that has none its file's stem, so the PDF still starts a chapter.

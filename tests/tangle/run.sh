@@ -227,6 +227,27 @@ fi
 check "#line state names the right .nw line (core.c, core.h)" \
     check_lines "$out/kernel/sched/core.c" "$out/include/linux/core.h"
 
+# A chapter of prose alone (no chunk at all) is a chapter like any other.
+tangle "$work/prose-alone" fixtures/prose.nw
+if [ "$rc" -eq 0 ] && [ ! -s "$work/out" ] && [ ! -s "$work/err" ] &&
+    [ -z "$(list_files "$work/prose-alone")" ]; then
+	pass "a prose-only chapter alone tangles with status 0 and writes nothing"
+else
+	echo "exit status $rc" > "$work/why"
+	list_files "$work/prose-alone" >> "$work/why"
+	fail "a prose-only chapter alone tangles with status 0 and writes nothing" \
+	    "$work/why" "$work/out" "$work/err"
+fi
+tangle "$work/prose-mixed" fixtures/good-1.nw fixtures/prose.nw fixtures/good-2.nw
+if [ "$rc" -eq 0 ] && [ ! -s "$work/err" ] &&
+    diff -r "$out" "$work/prose-mixed" > "$work/why" 2>&1; then
+	pass "a prose-only chapter between others changes no file"
+else
+	echo "exit status $rc" >> "$work/why"
+	fail "a prose-only chapter between others changes no file" \
+	    "$work/why" "$work/err"
+fi
+
 # ---------------------------------------------------------------------
 # #line directives as gcc and gas see them.
 

@@ -6,10 +6,12 @@
 # into build/tests/weave/ (or $WEAVE_TEST_OUT) and checks: every page is
 # there and non-empty; the PDF is a PDF with pages; every chunk name
 # defined in the .nw is a chunk header in the HTML and in the PDF; every
-# internal link resolves to an id of the page it names; no id appears
-# twice on a page; no link placeholder is left in the output; anchors
-# survive inserting chunks in the middle of a chapter; errors (missing
-# file, pandoc or pdflatex failing, a noweb syntax error) exit non-zero
+# internal link resolves to an id of the page it names, and every image
+# to a file; every figure (figures/*.dot, drawn by dot) is in the PDF;
+# a chapter of prose alone weaves like any other; no id appears twice on
+# a page; no link placeholder is left in the output; anchors survive
+# inserting chunks in the middle of a chapter; errors (missing file,
+# pandoc, pdflatex or dot failing, a noweb syntax error) exit non-zero
 # with a message naming the culprit.
 #
 # POSIX sh and awk only.
@@ -199,7 +201,8 @@ no_dup_ids() {
 }
 
 # links_ok DIR: every relative href names an existing file and, with a
-# #fragment, an id on that page
+# #fragment, an id on that page; every relative src (an image) names an
+# existing file
 links_ok() {
 	have_pages "$1" || return 1
 	ids "$1" >"$out/ids.tsv"
@@ -226,9 +229,33 @@ links_ok() {
 				if (!(p in file)) { print page ": " h ": no such file"; bad = 1; continue }
 				if (frag != "" && !((p, frag) in id)) { print page ": " h ": no such anchor"; bad = 1 }
 			}
+			# images (the figures): the file must be there
+			s = " " $0
+			while (match(s, /[ \t]src="[^"]*"/)) {
+				h = substr(s, RSTART + 6, RLENGTH - 7)
+				s = substr(s, RSTART + RLENGTH)
+				if (h ~ /^[A-Za-z][A-Za-z0-9+.-]*:/ || h ~ /^\/\//) continue
+				nimgs++
+				sub(/^\.\//, "", h)
+				if (!(h in file)) { print page ": src=" h ": no such file"; bad = 1 }
+			}
 		}
-		END { printf "%s: %d internal links\n", page, nlinks; exit bad }' "$f" || _bad=1
+		END { printf "%s: %d internal links, %d images\n", page, nlinks, nimgs; exit bad }' "$f" || _bad=1
 	done
+	return $_bad
+}
+
+# figures_ok DIR: every image of the LaTeX is a PDF that is there, and
+# every image of the HTML pages was checked by links_ok
+figures_ok() {
+	[ -s "$1/pdf/forklore.tex" ] || { echo "no LaTeX in $1/pdf"; return 1; }
+	_bad=0 _n=0
+	for _g in $(sed -n 's/.*\\includegraphics\(\[[^]]*\]\)\{0,1\}{\([^}]*\)}.*/\2/p' "$1/pdf/forklore.tex"); do
+		_n=$((_n + 1))
+		case $_g in *.pdf) ;; *) echo "not a PDF figure: $_g"; _bad=1 ;; esac
+		[ -s "$1/pdf/$_g" ] || { echo "missing: pdf/$_g"; _bad=1; }
+	done
+	echo "$_n figures in the PDF"
 	return $_bad
 }
 
@@ -274,14 +301,21 @@ weave_book() {
 	check "$_label: PDF exists and has pages" pdf_ok "$_d"
 	check "$_label: every chunk name is a chunk header in the HTML" html_names_ok "$_d" "$@"
 	check "$_label: every chunk name is in the PDF" pdf_names_ok "$_d" "$@"
-	check "$_label: every internal link resolves" links_ok "$_d"
+	check "$_label: every internal link and image resolves" links_ok "$_d"
 	check "$_label: no id is duplicated on a page" no_dup_ids "$_d"
+	check "$_label: every figure of the PDF is there, as a PDF" figures_ok "$_d"
 	check "$_label: no link placeholder left in the output" no_placeholders "$_d"
 }
 
 # ------------------------------------------------------------ the book
 
+# The fixtures draw their figures from fixtures/figures/, the book from
+# figures/.
+WEAVE_FIGURES=$fixtures/figures
+export WEAVE_FIGURES
 weave_book fixtures "$out/fixtures" "$fixtures"/*.nw
+check "fixtures: a chapter of prose alone has its page, with its figure" \
+	grep -q '<img src="figures/box.svg"' "$out/fixtures/html/03-history.html"
 
 check "fixtures: anchors are chunk-name slugs, continuations -2" \
 	has_ids "$out/fixtures" 01-start.html set-up-the-boot-stack \
@@ -347,6 +381,10 @@ check "errors: pandoc failing names the .nw file, non-zero exit" \
 	env PANDOC=false "$weave" -q --html -o "$out/err" "$fixtures/01-start.nw"
 check "errors: pdflatex failing is reported, non-zero exit" \
 	expect_fail 'pdflatex failed' env PDFLATEX=false "$weave" -q --pdf -o "$out/err" "$fixtures/01-start.nw"
+mkdir -p "$out/badfig" && printf 'digraph { a -> \n' >"$out/badfig/broken.dot"
+check "errors: dot failing names the figure, non-zero exit" \
+	expect_fail 'dot failed on figures/broken\.dot' \
+	env WEAVE_FIGURES="$out/badfig" "$weave" -q --html -o "$out/err" "$fixtures/01-start.nw"
 printf '# Broken\n\nIn prose, `x << 1` needs @<< in noweb: x << 1.\n' >"$out/broken.nw"
 check "errors: a noweb syntax error names file and line, non-zero exit" \
 	expect_fail 'broken\.nw:3' "$weave" -q --html -o "$out/err" "$out/broken.nw"
@@ -356,6 +394,7 @@ check "errors: a LaTeX error names the chapter, non-zero exit" \
 
 # ------------------------------------------------------------ src.nw
 
+unset WEAVE_FIGURES
 set -- "$root"/src.nw/*.nw
 if [ -e "$1" ]; then
 	weave_book src.nw "$out/src" "$@"
