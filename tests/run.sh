@@ -69,15 +69,41 @@ ktest() {
 	    --initrd build/ktest.cpio --timeout 60
 }
 
-# A user program as PID 1: pack it as /init, boot, read its TAP.  The
-# kernel powers off with the program's exit status, so a program that
-# fails or crashes fails its suite even if its TAP looked fine.
-boot_user() {
-	cpio=$LOG/initrd/$1-$(basename "$2").cpio
+# A user program as PID 1: pack it as /init, with any further FILEs
+# beside it in /, boot, read its TAP.  The kernel powers off with the
+# program's exit status, so a program that fails or crashes fails its
+# suite even if its TAP looked fine.
+boot_user() { # ARCH PROGRAM [FILE...]
+	arch=$1 prog=$2
+	shift 2
+	cpio=$LOG/initrd/$arch-$(basename "$prog").cpio
 	mkdir -p "$LOG/initrd"
-	sh tools/initrd-one.sh "$2" "$cpio" >/dev/null || return 1
-	sh tools/qemu.sh --arch "$1" --kernel "build/$1/forklore.elf" \
+	sh tools/mkinitramfs.sh "$cpio" --init "$prog" "$@" >/dev/null ||
+	    return 1
+	sh tools/qemu.sh --arch "$arch" --kernel "build/$arch/forklore.elf" \
 	    --mem "$MEM" --initrd "$cpio" --timeout 60
+}
+
+# The programs of chapter 88-forktests.nw test fork, vfork, clone,
+# clone3, wait and signals, which the kernel does not have yet: they
+# are not yet run in-guest, because the fork path lands with issue 4.
+# tests/user/host.sh runs them on the host's Linux all the same.  When
+# a program leaves this list it boots like the others, with /exit
+# beside it, which fork and vfork exec.
+FORK_PROGRAMS="fork vfork clone clone3 wait kill tree"
+FORK_REASON="not yet run in-guest: the fork path lands with issue 4"
+
+# Linux's own clone3 selftests (tools/kselftests.sh), which
+# tests/user/kselftests.sh runs on the host: in-guest they wait for the
+# fork path too.
+KSELFTEST_PROGRAMS="clone3 clone3_clear_sighand clone3_set_tid"
+
+# in_list WORD LIST...: is WORD one of LIST?
+in_list() {
+	w=$1
+	shift
+	for x in "$@"; do [ "$x" = "$w" ] && return 0; done
+	return 1
 }
 
 # hello.c, an ordinary C program, as /init: built with musl-gcc -static
@@ -107,12 +133,22 @@ run_suite weave sh tests/weave/run.sh
 run_suite crash sh tests/boot/crash.sh
 run_suite init sh tests/boot/init.sh
 run_suite user-host sh tests/user/host.sh
+run_suite kselftests-host sh tests/user/kselftests.sh
 for arch in i386 x86_64; do
 	run_suite "ktest-$arch" ktest "$arch"
 	for prog in build/$arch/user/*; do
 		case $prog in */hello*) continue ;; esac
-		run_suite "user-$arch-$(basename "$prog")" boot_user "$arch" "$prog"
+		name=$(basename "$prog")
+		if in_list "$name" $FORK_PROGRAMS; then
+			echo "[user-$arch-$name] skipped, $FORK_REASON"
+			continue
+		fi
+		run_suite "user-$arch-$name" boot_user "$arch" "$prog" \
+		    "build/$arch/user/exit"
 	done
+done
+for name in $KSELFTEST_PROGRAMS; do
+	echo "[kselftest-x86_64-$name] skipped, $FORK_REASON"
 done
 run_suite hello hello
 

@@ -1,0 +1,73 @@
+#!/bin/sh
+# tools/kselftests.sh — build Linux's own clone3 selftests, unmodified, as
+# static musl programs that run on the host's Linux and (later) as /init
+# on forklore x86-64 (DESIGN.md, "Tests").
+#
+# Usage: tools/kselftests.sh [OUTDIR]      (default build/x86_64/kselftests)
+#
+# The sources come from Debian's linux-source-6.1 package, the same
+# Linux the book follows: only tools/testing/selftests/clone3/ and
+# kselftest.h are extracted, into build/kselftests/, and never
+# committed.  They include the kernel's user-space headers (<linux/
+# sched.h> for struct clone_args); musl-gcc does not look in the host's
+# /usr/include, so a directory of three links to the host's uapi
+# headers (linux-libc-dev) is put on the -isystem path.  They call
+# strerror() without including <string.h>, which musl then declares as
+# returning int — a truncated pointer on x86-64 — so <string.h> is
+# included on the command line.
+#
+# clone3_cap_checkpoint_restore needs libcap's <sys/capability.h>,
+# which has no musl build here: it is built only if the header is
+# found, and otherwise listed as not built.  Prints one line per
+# program; exits non-zero if a program that should build did not.
+set -eu
+cd "$(dirname "$0")/.."
+
+TARBALL=${LINUX_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
+SRC=build/kselftests
+OUT=${1:-build/x86_64/kselftests}
+TOP=linux-source-6.1/tools/testing/selftests
+PROGS="clone3 clone3_clear_sighand clone3_set_tid clone3_cap_checkpoint_restore"
+
+die() { echo "${0##*/}: $*" >&2; exit 1; }
+[ -f "$TARBALL" ] || die "$TARBALL is missing (apt-get install linux-source-6.1)"
+command -v musl-gcc >/dev/null || die "musl-gcc is missing (apt-get install musl-tools)"
+
+mkdir -p "$SRC" "$OUT"
+if [ ! -f "$SRC/$TOP/clone3/clone3.c" ]; then
+	tar -xJf "$TARBALL" -C "$SRC" "$TOP/kselftest.h" \
+	    "$TOP/kselftest_harness.h" "$TOP/clone3"
+fi
+
+# The host's uapi headers, and nothing else of its /usr/include.
+inc=$SRC/include
+mkdir -p "$inc"
+multiarch=/usr/include/x86_64-linux-gnu
+ln -sfn /usr/include/linux "$inc/linux"
+ln -sfn "$multiarch/asm" "$inc/asm"
+ln -sfn /usr/include/asm-generic "$inc/asm-generic"
+
+failed=0
+for p in $PROGS; do
+	src=$SRC/$TOP/clone3/$p.c
+	libs=
+	if [ "$p" = clone3_cap_checkpoint_restore ]; then
+		if ! echo '#include <sys/capability.h>' |
+		    musl-gcc -isystem "$inc" -E - >/dev/null 2>&1; then
+			echo "  NOT BUILT $OUT/$p: no <sys/capability.h> (libcap) for musl"
+			rm -f "$OUT/$p"
+			continue
+		fi
+		libs=-lcap
+	fi
+	if musl-gcc -static -g -O2 -std=gnu99 -include string.h \
+	    -isystem "$inc" "$src" -o "$OUT/$p" $libs \
+	    > "$SRC/$p.log" 2>&1; then
+		echo "  MUSLCC $OUT/$p"
+	else
+		cat "$SRC/$p.log" >&2
+		echo "  FAILED $OUT/$p" >&2
+		failed=1
+	fi
+done
+exit $failed
