@@ -39,6 +39,8 @@ sh tools/mkinitramfs.sh "$out/noinit.cpio" "$out/notelf" || exit 1
 sh tools/mkinitramfs.sh "$out/badelf.cpio" --init "$out/notelf" || exit 1
 for arch in i386 x86_64; do
 	prog=build/$arch/user/exit
+	# On a clean tree nothing has built the user programs yet.
+	make --no-print-directory -f tools/userbuild.mk ARCH=$arch > /dev/null || exit 1
 	sh tools/initrd-one.sh "$prog" "$out/$arch-exit.cpio" > /dev/null || exit 1
 	sh tools/mkinitramfs.sh "$out/$arch-rdinit.cpio" "$prog" || exit 1
 
