@@ -19,7 +19,7 @@ PKGS="
 	texlive-fonts-recommended lmodern poppler-utils
 	qemu-system-x86 cpio
 	grub-pc-bin grub-common xorriso mtools
-	musl-tools
+	musl-tools linux-source-6.1 linux-libc-dev
 "
 
 # The commands whose absence tells us a package is missing.  Checking
@@ -37,6 +37,10 @@ missing_tools() {
 		printf 'gcc-m32 '
 	fi
 	if [ ! -x /usr/lib/noweb/markup ]; then printf 'noweb-markup '; fi
+	# Linux's own selftests are built from Debian's kernel source,
+	# against the uapi headers of linux-libc-dev (tools/kselftests.sh).
+	[ -f /usr/src/linux-source-6.1.tar.xz ] || printf 'linux-source-6.1 '
+	[ -f /usr/include/linux/sched.h ] || printf 'linux-libc-dev '
 }
 
 if [ "${1:-}" = --check ]; then

@@ -4,7 +4,7 @@
 # "Tests").  Prints TAP, one line per program, and exits non-zero if any
 # failed.
 #
-# It tangles (make tangle), builds the programs of chapter 86-usertests.nw
+# It tangles (make tangle), builds the programs of chapters 86, 88 and 89
 # for both architectures (tools/userbuild.mk), then runs each one with a
 # timeout.  A program passes only if it exits with status 0 and its own TAP
 # has no "not ok" and a plan that matches the number of tests it ran.  The
