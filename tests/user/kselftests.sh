@@ -11,8 +11,8 @@
 # failed, and kept in build/tests/kselftests/<name>.tap.
 #
 # This is the host half of DESIGN.md's promise that the selftests run
-# unmodified on forklore x86-64; tests/run.sh boots them in-guest once
-# the fork path is there.
+# unmodified on forklore x86-64; tests/run.sh boots the same binaries
+# in-guest (suite kselftests-x86_64).
 set -u
 cd "$(dirname "$0")/../.."
 
