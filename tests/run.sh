@@ -94,11 +94,11 @@ FORK_REASON="not yet run in-guest: signal handler frames come with issue 5"
 
 # Linux's own clone3 selftests (tools/kselftests.sh), built with musl
 # for x86-64, run unmodified as /init; tests/user/kselftests.sh runs the
-# same binaries on the host.  clone3_set_tid needs pipe(2), which comes
-# with issue 5.
+# same binaries on the host.  clone3_set_tid reads /proc (pid_max and
+# each child's NSpid), which comes with issue 5.
 KSELFTEST_PROGRAMS="clone3 clone3_clear_sighand"
 KSELFTEST_LATER="clone3_set_tid"
-KSELFTEST_REASON="not yet run in-guest: needs pipe(2), issue 5"
+KSELFTEST_REASON="not yet run in-guest: needs /proc, issue 5"
 
 # kselftests_guest: each selftest as /init on x86-64.  It passes when
 # it exits with 0 (the kernel powers off with /init's status) and its
