@@ -106,21 +106,21 @@ KSELFTEST_REASON="not yet run in-guest: needs /proc, issue 5"
 kselftests_guest() {
 	echo "TAP version 13"
 	n=0
-	for name in $KSELFTEST_PROGRAMS; do
+	for ks in $KSELFTEST_PROGRAMS; do
 		n=$((n + 1))
-		bin=build/x86_64/kselftests/$name
+		bin=build/x86_64/kselftests/$ks
 		if [ ! -x "$bin" ]; then
-			echo "not ok $n - $name was not built (see the kselftests-host suite)"
+			echo "not ok $n - $ks was not built (see the kselftests-host suite)"
 			continue
 		fi
-		boot_user x86_64 "$bin" > "$LOG/kselftest-$name.raw" 2>&1
+		boot_user x86_64 "$bin" > "$LOG/kselftest-$ks.raw" 2>&1
 		rc=$?
-		totals=$(tr -d '\r' < "$LOG/kselftest-$name.raw" | grep '^# Totals:')
+		totals=$(tr -d '\r' < "$LOG/kselftest-$ks.raw" | grep '^# Totals:')
 		if [ $rc = 0 ] && printf '%s\n' "$totals" | grep -q ' fail:0 '; then
-			echo "ok $n - $name as /init: ${totals#\# }"
+			echo "ok $n - $ks as /init: ${totals#\# }"
 		else
-			tr -d '\r' < "$LOG/kselftest-$name.raw" | sed 's/^/# /'
-			echo "not ok $n - $name as /init (status $rc)"
+			tr -d '\r' < "$LOG/kselftest-$ks.raw" | sed 's/^/# /'
+			echo "not ok $n - $ks as /init (status $rc)"
 		fi
 	done
 	echo "1..$n"
