@@ -87,10 +87,9 @@ boot_user() { # ARCH PROGRAM [FILE...]
 # Every user program boots as /init with /exit beside it (fork and
 # vfork exec it).  A program on this list is not run in-guest yet, for
 # the reason given; tests/user/host.sh runs it on the host's Linux all
-# the same.  "kill" runs signal handlers, whose frames come with
-# issue 5.
-FORK_PROGRAMS="kill"
-FORK_REASON="not yet run in-guest: signal handler frames come with issue 5"
+# the same.  The list is empty today.
+FORK_PROGRAMS=""
+FORK_REASON=""
 
 # Linux's own clone3 selftests (tools/kselftests.sh), built with musl
 # for x86-64, run unmodified as /init; tests/user/kselftests.sh runs the
