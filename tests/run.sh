@@ -159,6 +159,7 @@ run_suite build build_kernels
 run_suite weave sh tests/weave/run.sh
 run_suite crash sh tests/boot/crash.sh
 run_suite init sh tests/boot/init.sh
+run_suite shell sh tests/boot/shell.sh
 run_suite user-host sh tests/user/host.sh
 run_suite kselftests-host sh tests/user/kselftests.sh
 for arch in i386 x86_64; do
@@ -170,8 +171,12 @@ for arch in i386 x86_64; do
 			echo "[user-$arch-$name] skipped, $FORK_REASON"
 			continue
 		fi
+		# shelltest runs the shell of chapter 82 from /bin.
+		extra=
+		[ "$name" = shelltest ] &&
+		    extra="--dir bin build/$arch/bin/sh build/$arch/bin/hello"
 		run_suite "user-$arch-$name" boot_user "$arch" "$prog" \
-		    "build/$arch/user/exit"
+		    "build/$arch/user/exit" $extra
 	done
 done
 run_suite kselftests-x86_64 kselftests_guest
