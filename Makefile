@@ -60,16 +60,20 @@ $(B)/$(ARCH)/forklore.elf: $(B)/src/.stamp FORCE
 	@$(MAKE) --no-print-directory -f tools/kbuild.mk ARCH=$(ARCH)
 FORCE:
 
-# The user programs of chapters 85-86 (nolibc, the in-guest tests, hello).
-user: $(B)/src/.stamp ## build the user programs for ARCH (build/<arch>/user/)
+# The user programs of chapters 82-89: the in-guest tests and hello into
+# build/<arch>/user/, the shell, ps and the demos into build/<arch>/bin/.
+user: $(B)/src/.stamp ## build the user programs for ARCH (build/<arch>/user/ and bin/)
 	@$(MAKE) --no-print-directory -f tools/userbuild.mk ARCH=$(ARCH)
 
-# Without INITRD=, `make run` boots this one: /init is hello, and every
-# test program is there too, to be run with APPEND='rdinit=/identity'.
+# Without INITRD=, `make run` boots this one: /init is the shell of
+# chapter 82, /bin holds it with ps, the demos and hello, and every test
+# program is in / too, to be run from the shell or as PID 1 with
+# APPEND='rdinit=/identity'.  The wildcards are expanded when the recipe
+# runs, after `user` has built the programs.
 RUN_INITRD := $(or $(INITRD),$(B)/$(ARCH)/initramfs.cpio)
 $(B)/$(ARCH)/initramfs.cpio: user FORCE
-	@sh tools/mkinitramfs.sh $@ --init $(B)/$(ARCH)/user/hello \
-	    $(filter-out %/hello,$(wildcard $(B)/$(ARCH)/user/*))
+	@sh tools/mkinitramfs.sh $@ --init $(B)/$(ARCH)/bin/sh \
+	    --dir bin $$(ls $(B)/$(ARCH)/bin/*) --dir / $$(ls $(B)/$(ARCH)/user/*)
 
 run: check-deps $(B)/$(ARCH)/forklore.elf $(RUN_INITRD) ## boot ARCH in QEMU, console on this terminal (Ctrl-A X quits)
 	@sh tools/qemu.sh --arch $(ARCH) --kernel $(B)/$(ARCH)/forklore.elf \

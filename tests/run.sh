@@ -87,18 +87,17 @@ boot_user() { # ARCH PROGRAM [FILE...]
 # Every user program boots as /init with /exit beside it (fork and
 # vfork exec it).  A program on this list is not run in-guest yet, for
 # the reason given; tests/user/host.sh runs it on the host's Linux all
-# the same.  "kill" runs signal handlers, whose frames come with
-# issue 5.
-FORK_PROGRAMS="kill"
-FORK_REASON="not yet run in-guest: signal handler frames come with issue 5"
+# the same.  The list is empty today.
+FORK_PROGRAMS=""
+FORK_REASON=""
 
 # Linux's own clone3 selftests (tools/kselftests.sh), built with musl
 # for x86-64, run unmodified as /init; tests/user/kselftests.sh runs the
-# same binaries on the host.  clone3_set_tid needs pipe(2), which comes
-# with issue 5.
+# same binaries on the host.  clone3_set_tid reads /proc (pid_max and
+# each child's NSpid), which comes with issue 5.
 KSELFTEST_PROGRAMS="clone3 clone3_clear_sighand"
 KSELFTEST_LATER="clone3_set_tid"
-KSELFTEST_REASON="not yet run in-guest: needs pipe(2), issue 5"
+KSELFTEST_REASON="not yet run in-guest: needs /proc, issue 5"
 
 # kselftests_guest: each selftest as /init on x86-64.  It passes when
 # it exits with 0 (the kernel powers off with /init's status) and its
@@ -106,21 +105,21 @@ KSELFTEST_REASON="not yet run in-guest: needs pipe(2), issue 5"
 kselftests_guest() {
 	echo "TAP version 13"
 	n=0
-	for name in $KSELFTEST_PROGRAMS; do
+	for ks in $KSELFTEST_PROGRAMS; do
 		n=$((n + 1))
-		bin=build/x86_64/kselftests/$name
+		bin=build/x86_64/kselftests/$ks
 		if [ ! -x "$bin" ]; then
-			echo "not ok $n - $name was not built (see the kselftests-host suite)"
+			echo "not ok $n - $ks was not built (see the kselftests-host suite)"
 			continue
 		fi
-		boot_user x86_64 "$bin" > "$LOG/kselftest-$name.raw" 2>&1
+		boot_user x86_64 "$bin" > "$LOG/kselftest-$ks.raw" 2>&1
 		rc=$?
-		totals=$(tr -d '\r' < "$LOG/kselftest-$name.raw" | grep '^# Totals:')
+		totals=$(tr -d '\r' < "$LOG/kselftest-$ks.raw" | grep '^# Totals:')
 		if [ $rc = 0 ] && printf '%s\n' "$totals" | grep -q ' fail:0 '; then
-			echo "ok $n - $name as /init: ${totals#\# }"
+			echo "ok $n - $ks as /init: ${totals#\# }"
 		else
-			tr -d '\r' < "$LOG/kselftest-$name.raw" | sed 's/^/# /'
-			echo "not ok $n - $name as /init (status $rc)"
+			tr -d '\r' < "$LOG/kselftest-$ks.raw" | sed 's/^/# /'
+			echo "not ok $n - $ks as /init (status $rc)"
 		fi
 	done
 	echo "1..$n"
@@ -160,6 +159,7 @@ run_suite build build_kernels
 run_suite weave sh tests/weave/run.sh
 run_suite crash sh tests/boot/crash.sh
 run_suite init sh tests/boot/init.sh
+run_suite shell sh tests/boot/shell.sh
 run_suite user-host sh tests/user/host.sh
 run_suite kselftests-host sh tests/user/kselftests.sh
 for arch in i386 x86_64; do
@@ -171,8 +171,12 @@ for arch in i386 x86_64; do
 			echo "[user-$arch-$name] skipped, $FORK_REASON"
 			continue
 		fi
+		# shelltest runs the shell of chapter 82 from /bin.
+		extra=
+		[ "$name" = shelltest ] &&
+		    extra="--dir bin build/$arch/bin/sh build/$arch/bin/hello"
 		run_suite "user-$arch-$name" boot_user "$arch" "$prog" \
-		    "build/$arch/user/exit"
+		    "build/$arch/user/exit" $extra
 	done
 done
 run_suite kselftests-x86_64 kselftests_guest

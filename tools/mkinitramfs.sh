@@ -2,10 +2,13 @@
 # tools/mkinitramfs.sh — pack files into an initramfs: a cpio archive in the
 # "newc" format, which is what Linux (and forklore) unpack at boot.
 #
-# Usage: tools/mkinitramfs.sh OUT.cpio [--console] [--init PROGRAM] [FILE...]
+# Usage: tools/mkinitramfs.sh OUT.cpio [--console] [--init PROGRAM]
+#                              [--dir DIR] [FILE...]
 #
 #   --init PROGRAM  PROGRAM becomes /init, the first program the kernel runs
 #   FILE...         each FILE becomes /<its basename>, keeping its mode
+#   --dir DIR       the FILEs after it go into /DIR instead (a directory,
+#                   mode 755, made as needed); --dir / goes back to /
 #   --console       also add /dev and the device node /dev/console
 #                   (character 5,1).  Linux opens /dev/console for PID 1's
 #                   stdin, stdout and stderr, and without it PID 1 starts
@@ -20,7 +23,7 @@
 set -eu
 
 prog=${0##*/}
-usage="usage: $prog OUT.cpio [--console] [--init PROGRAM] [FILE...]"
+usage="usage: $prog OUT.cpio [--console] [--init PROGRAM] [--dir DIR] [FILE...]"
 
 die() {
 	echo "$prog: $*" >&2
@@ -37,6 +40,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 mkdir "$tmp/root"
 console=0
+dir=
 
 # put SRC NAME: copy SRC to /NAME in the archive, refusing duplicates.
 put() {
@@ -55,14 +59,23 @@ while [ $# -gt 0 ]; do
 	--console)
 		console=1
 		shift ;;
+	--dir)
+		[ $# -ge 2 ] || die "--dir needs a DIR"
+		dir=$(echo "$2" | sed 's|^/*||; s|/*$||')
+		if [ -n "$dir" ]; then
+			mkdir -p "$tmp/root/$dir"
+			chmod 755 "$tmp/root/$dir"
+			dir=$dir/
+		fi
+		shift 2 ;;
 	--)
 		shift
-		for f in "$@"; do put "$f" "$(basename "$f")"; done
+		for f in "$@"; do put "$f" "$dir$(basename "$f")"; done
 		break ;;
 	-*)
 		die "unknown option '$1'" ;;
 	*)
-		put "$1" "$(basename "$1")"
+		put "$1" "$dir$(basename "$1")"
 		shift ;;
 	esac
 done

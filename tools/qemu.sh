@@ -3,14 +3,16 @@
 #
 #   tools/qemu.sh --arch i386|x86_64 --kernel ELF [--initrd CPIO]
 #                 [--append ARGS] [--mem MiB] [--cpu MODEL]
-#                 [--interactive [--gdb]] [--timeout SECONDS]
+#                 [--interactive [--gdb]] [--timeout SECONDS] [--stdin]
 #
 # Interactive (make run, make debug): the serial console is this terminal,
 # Ctrl-A X quits, Ctrl-A C reaches QEMU's monitor.
 #
 # Headless (the default; what tests use): the serial console goes to
 # stdout, the run is bounded by --timeout (default 30 s), and the last
-# line says how it ended.  The exit status is the kernel's own status when
+# line says how it ended.  The console's input is /dev/null, or with
+# --stdin this script's own standard input (tests/boot/shell.sh types
+# commands into the shell that way).  The exit status is the kernel's own status when
 # it powered off, 124 when the time ran out, 125 when QEMU ended any other
 # way (a triple fault, with -no-reboot, ends QEMU like that).
 #
@@ -20,7 +22,7 @@
 set -u
 
 arch=x86_64 kernel= initrd= append= mem=128 cpu=max interactive=0 gdb=0
-tmo=30
+tmo=30 input=/dev/null
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arch=$2; shift ;;
@@ -32,6 +34,7 @@ while [ $# -gt 0 ]; do
 	--timeout) tmo=$2; shift ;;
 	--interactive) interactive=1 ;;
 	--gdb) gdb=1 ;;
+	--stdin) input=/dev/stdin ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -58,7 +61,7 @@ if [ "$interactive" = 1 ]; then
 	rc=$?
 else
 	set -- "$@" -serial stdio -monitor none
-	timeout -k 5 "$tmo" qemu-system-"$arch" "$@" </dev/null
+	timeout -k 5 "$tmo" qemu-system-"$arch" "$@" <"$input"
 	rc=$?
 fi
 

@@ -14,16 +14,25 @@
 # -nostdinc and -nostdlib keep the host's C library out entirely; -lgcc
 # brings back gcc's own run-time helpers (64-bit division on i386).
 # SRC and OUT may be overridden, e.g. to build a privately tangled tree.
+#
+# The programs to play with (chapters 82-shell.nw and 83-demos.nw: the
+# shell, ps and the demonstrations) are not tests, and live apart, in
+# build/src/tools/forklore/; they become build/<arch>/bin/<name> with the
+# same flags, and hello is copied beside them, so that bin/ is the
+# /bin of the initramfs `make run` boots.
 
 ARCH ?= x86_64
 B    := build
 SRC  ?= $(B)/src
 OUT  ?= $(B)/$(ARCH)/user
+BIN  ?= $(B)/$(ARCH)/bin
 
 TESTDIR := $(SRC)/tools/testing/selftests/forklore
 NOLIBC  := $(SRC)/tools/include/nolibc
 HEADERS := $(wildcard $(NOLIBC)/*.h $(NOLIBC)/asm/*.h)
 PROGS   := $(basename $(notdir $(wildcard $(TESTDIR)/*.c)))
+PLAYDIR := $(SRC)/tools/forklore
+PLAY    := $(basename $(notdir $(wildcard $(PLAYDIR)/*.c)))
 
 ifeq ($(ARCH),x86_64)
 CFLAGS_ARCH := -m64
@@ -44,7 +53,8 @@ CFLAGS  := $(CFLAGS_ARCH) -std=gnu11 -static -nostdlib -nostdinc \
 LDLIBS  := -lgcc
 
 .PHONY: all
-all: $(addprefix $(OUT)/,$(PROGS)) $(EXTRA)
+all: $(addprefix $(OUT)/,$(PROGS)) $(EXTRA) \
+	$(addprefix $(BIN)/,$(PLAY)) $(BIN)/hello
 
 ifeq ($(PROGS),)
 $(error no test programs in $(TESTDIR): run `make tangle` first)
@@ -59,3 +69,12 @@ $(OUT)/hello-musl: $(TESTDIR)/hello.c
 	@mkdir -p $(OUT)
 	@echo "  MUSLCC $@"
 	@$(MUSLCC) -static -O2 -Wall -Wextra -Werror $< -o $@
+
+$(BIN)/%: $(PLAYDIR)/%.c $(HEADERS)
+	@mkdir -p $(BIN)
+	@echo "  CC [$(ARCH)] $@"
+	@$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
+
+$(BIN)/hello: $(OUT)/hello
+	@mkdir -p $(BIN)
+	@cp $< $@

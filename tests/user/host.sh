@@ -11,7 +11,8 @@
 # i386 programs run only if the host kernel can execute 32-bit programs
 # (CONFIG_IA32_EMULATION); otherwise they are skipped, and say why.  Last,
 # hello.c, built against nolibc and with musl, must print exactly
-# "hello, forklore".
+# "hello, forklore"; the demonstrations and ps of build/<arch>/bin must
+# run (shelltest, a TAP program, runs the shell build/<arch>/bin/sh).
 #
 # Each program's output is kept in build/tests/user/<arch>-<name>.tap, and
 # is shown here, as TAP comments, when the program failed.
@@ -151,6 +152,34 @@ for arch in x86_64 i386; do
 		else
 			show "$LOG/$arch-exit-$arg.tap"
 			not_ok "$what (got $rc)"
+		fi
+	done
+done
+
+# The programs to play with (chapters 82 and 83) are not TAP programs:
+# each demonstration exits with 0 when it showed what it shows, and ps
+# must list itself from the host's /proc, "PID PPID STATE COMM" first.
+for arch in x86_64 i386; do
+	reason=$(cannot_run $arch)
+	for name in pstree-demo cow threads vfork-demo ps; do
+		what="$arch/bin/$name runs on the host's Linux and exits with 0"
+		[ $name = ps ] && what="$arch/bin/ps lists itself from /proc"
+		if [ -n "$reason" ]; then
+			skip "$what" "$reason"
+			continue
+		fi
+		out=$LOG/$arch-bin-$name.out
+		timeout "$TIMEOUT" "build/$arch/bin/$name" > "$out" 2>&1
+		rc=$?
+		if [ $name = ps ]; then
+			head -n 1 "$out" | grep -q '^  PID  PPID STATE COMM$' &&
+			    grep -Eq '^ *[0-9]+ +[0-9]+ R +ps$' "$out" || rc=1
+		fi
+		if [ "$rc" = 0 ]; then
+			ok "$what"
+		else
+			show "$out"
+			not_ok "$what (status $rc)"
 		fi
 	done
 done
