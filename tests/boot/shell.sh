@@ -10,8 +10,8 @@
 # lost (tty_open clears the receive FIFO).  Then checks the console:
 #
 #   hello          -> "hello, forklore"
-#   ps             -> its header, or its one-line error while forklore
-#                     has no /proc
+#   ps             -> its header, PID 1 (init, parent 0) and PID 2
+#                     (kthreadd) from /proc
 #   the four demos -> each one's closing line, and no failure status
 #   nosuch         -> "sh: nosuch: not found"
 #   exit 0         -> the shell, PID 1, ends: the kernel powers off with 0
@@ -78,8 +78,10 @@ for arch in i386 x86_64; do
 	check $? "$arch: the shell is /init and prompts" "$log"
 	has "hello, forklore"
 	check $? "$arch: hello prints 'hello, forklore'" "$log"
-	has "  PID  PPID STATE COMM" || has "ps: /proc is not available: "
-	check $? "$arch: ps prints its header (or says /proc is missing)" "$log"
+	has "  PID  PPID STATE COMM" &&
+	    grep -qE '^ +1 +0 +S +init' "$log" &&
+	    grep -qE '^ +2 +0 +S +kthreadd' "$log"
+	check $? "$arch: ps lists init and kthreadd from /proc" "$log"
 	has " depth 3" && has "my 2 children are done"
 	check $? "$arch: pstree-demo grows its tree and waits" "$log"
 	has "the child wrote to its own copy"
