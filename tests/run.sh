@@ -13,7 +13,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-MEM=128
+MEM=256	# x86-64 needs it for 1000 processes at once: max_threads is memory/(8 x 19 KiB)
 LOG=build/tests
 mkdir -p "$LOG"
 passed=0 failed=0
