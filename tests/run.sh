@@ -93,11 +93,8 @@ FORK_REASON=""
 
 # Linux's own clone3 selftests (tools/kselftests.sh), built with musl
 # for x86-64, run unmodified as /init; tests/user/kselftests.sh runs the
-# same binaries on the host.  clone3_set_tid reads /proc (pid_max and
-# each child's NSpid), which comes with issue 5.
-KSELFTEST_PROGRAMS="clone3 clone3_clear_sighand"
-KSELFTEST_LATER="clone3_set_tid"
-KSELFTEST_REASON="not yet run in-guest: needs /proc, issue 5"
+# same binaries on the host.
+KSELFTEST_PROGRAMS="clone3 clone3_clear_sighand clone3_set_tid"
 
 # kselftests_guest: each selftest as /init on x86-64.  It passes when
 # it exits with 0 (the kernel powers off with /init's status) and its
@@ -180,9 +177,6 @@ for arch in i386 x86_64; do
 	done
 done
 run_suite kselftests-x86_64 kselftests_guest
-for name in $KSELFTEST_LATER; do
-	echo "[kselftest-x86_64-$name] skipped, $KSELFTEST_REASON"
-done
 run_suite hello hello
 
 echo
