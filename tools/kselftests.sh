@@ -1,5 +1,6 @@
 #!/bin/sh
-# tools/kselftests.sh — build Linux's own clone3 selftests, unmodified, as
+# tools/kselftests.sh — build Linux's own clone3 and pidfd selftests,
+# unmodified, as
 # static musl programs that run on the host's Linux and (later) as /init
 # on forklore x86-64 (DESIGN.md, "Tests").
 #
@@ -28,15 +29,19 @@ SRC=build/kselftests
 OUT=${1:-build/x86_64/kselftests}
 TOP=linux-source-6.1/tools/testing/selftests
 PROGS="clone3 clone3_clear_sighand clone3_set_tid clone3_cap_checkpoint_restore"
+# The pidfd tests forklore can run.  Not built: pidfd_test (epoll),
+# pidfd_fdinfo_test (mount namespaces), pidfd_getfd_test (pidfd_getfd,
+# ptrace), pidfd_setns_test (setns).
+PIDFD_PROGS="pidfd_open_test pidfd_poll_test pidfd_wait"
 
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 [ -f "$TARBALL" ] || die "$TARBALL is missing (apt-get install linux-source-6.1)"
 command -v musl-gcc >/dev/null || die "musl-gcc is missing (apt-get install musl-tools)"
 
 mkdir -p "$SRC" "$OUT"
-if [ ! -f "$SRC/$TOP/clone3/clone3.c" ]; then
+if [ ! -f "$SRC/$TOP/clone3/clone3.c" ] || [ ! -f "$SRC/$TOP/pidfd/pidfd.h" ]; then
 	tar -xJf "$TARBALL" -C "$SRC" "$TOP/kselftest.h" \
-	    "$TOP/kselftest_harness.h" "$TOP/clone3"
+	    "$TOP/kselftest_harness.h" "$TOP/clone3" "$TOP/pidfd"
 fi
 
 # The host's uapi headers, and nothing else of its /usr/include.
@@ -63,6 +68,17 @@ for p in $PROGS; do
 	if musl-gcc -static -g -O2 -std=gnu99 -include string.h \
 	    -isystem "$inc" "$src" -o "$OUT/$p" $libs \
 	    > "$SRC/$p.log" 2>&1; then
+		echo "  MUSLCC $OUT/$p"
+	else
+		cat "$SRC/$p.log" >&2
+		echo "  FAILED $OUT/$p" >&2
+		failed=1
+	fi
+done
+for p in $PIDFD_PROGS; do
+	if musl-gcc -static -g -O2 -std=gnu99 -include string.h \
+	    -isystem "$inc" -I "$SRC/$TOP" "$SRC/$TOP/pidfd/$p.c" \
+	    -o "$OUT/$p" -lpthread > "$SRC/$p.log" 2>&1; then
 		echo "  MUSLCC $OUT/$p"
 	else
 		cat "$SRC/$p.log" >&2

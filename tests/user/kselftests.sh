@@ -26,15 +26,15 @@ failed=0
 echo "TAP version 13"
 n=$((n + 1))
 if sh tools/kselftests.sh "$BIN" > "$LOG/build.log" 2>&1; then
-	echo "ok $n - build Linux 6.1's clone3 selftests with musl-gcc -static"
+	echo "ok $n - build Linux 6.1's clone3 and pidfd selftests with musl-gcc -static"
 else
 	sed 's/^/#   | /' "$LOG/build.log"
-	echo "not ok $n - build Linux 6.1's clone3 selftests with musl-gcc -static"
+	echo "not ok $n - build Linux 6.1's clone3 and pidfd selftests with musl-gcc -static"
 	failed=$((failed + 1))
 fi
 
 for p in clone3 clone3_clear_sighand clone3_set_tid \
-    clone3_cap_checkpoint_restore; do
+    clone3_cap_checkpoint_restore pidfd_open_test pidfd_poll_test pidfd_wait; do
 	n=$((n + 1))
 	if [ ! -x "$BIN/$p" ]; then
 		why=$(sed -n "s|.*NOT BUILT $BIN/$p: ||p" "$LOG/build.log")
