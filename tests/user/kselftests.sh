@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/user/kselftests.sh — Linux's own clone3 selftests on the host's
+# tests/user/kselftests.sh — Linux's own clone3 and pidfd selftests on the host's
 # Linux: built by tools/kselftests.sh (musl-gcc -static, never
 # committed), run here one by one.  Prints TAP, one line per program.
 #
