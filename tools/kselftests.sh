@@ -53,8 +53,24 @@ ln -sfn "$multiarch/asm" "$inc/asm"
 ln -sfn /usr/include/asm-generic "$inc/asm-generic"
 
 failed=0
+
+# musl_build NAME SOURCE [FLAGS...]: one static program into $OUT/NAME;
+# the flags come after the source, where libraries must be.
+musl_build() {
+	name=$1 src=$2
+	shift 2
+	if musl-gcc -static -g -O2 -std=gnu99 -include string.h \
+	    -isystem "$inc" "$src" -o "$OUT/$name" "$@" \
+	    > "$SRC/$name.log" 2>&1; then
+		echo "  MUSLCC $OUT/$name"
+	else
+		cat "$SRC/$name.log" >&2
+		echo "  FAILED $OUT/$name" >&2
+		failed=1
+	fi
+}
+
 for p in $PROGS; do
-	src=$SRC/$TOP/clone3/$p.c
 	libs=
 	if [ "$p" = clone3_cap_checkpoint_restore ]; then
 		if ! echo '#include <sys/capability.h>' |
@@ -65,25 +81,9 @@ for p in $PROGS; do
 		fi
 		libs=-lcap
 	fi
-	if musl-gcc -static -g -O2 -std=gnu99 -include string.h \
-	    -isystem "$inc" "$src" -o "$OUT/$p" $libs \
-	    > "$SRC/$p.log" 2>&1; then
-		echo "  MUSLCC $OUT/$p"
-	else
-		cat "$SRC/$p.log" >&2
-		echo "  FAILED $OUT/$p" >&2
-		failed=1
-	fi
+	musl_build "$p" "$SRC/$TOP/clone3/$p.c" $libs
 done
 for p in $PIDFD_PROGS; do
-	if musl-gcc -static -g -O2 -std=gnu99 -include string.h \
-	    -isystem "$inc" -I "$SRC/$TOP" "$SRC/$TOP/pidfd/$p.c" \
-	    -o "$OUT/$p" -lpthread > "$SRC/$p.log" 2>&1; then
-		echo "  MUSLCC $OUT/$p"
-	else
-		cat "$SRC/$p.log" >&2
-		echo "  FAILED $OUT/$p" >&2
-		failed=1
-	fi
+	musl_build "$p" "$SRC/$TOP/pidfd/$p.c" -I "$SRC/$TOP" -lpthread
 done
 exit $failed
