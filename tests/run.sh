@@ -84,13 +84,6 @@ boot_user() { # ARCH PROGRAM [FILE...]
 	    --mem "$MEM" --initrd "$cpio" --timeout 60
 }
 
-# Every user program boots as /init with /exit beside it (fork and
-# vfork exec it).  A program on this list is not run in-guest yet, for
-# the reason given; tests/user/host.sh runs it on the host's Linux all
-# the same.  The list is empty today.
-FORK_PROGRAMS=""
-FORK_REASON=""
-
 # Linux's own clone3 selftests (tools/kselftests.sh), built with musl
 # for x86-64, run unmodified as /init; tests/user/kselftests.sh runs the
 # same binaries on the host.
@@ -121,14 +114,6 @@ kselftests_guest() {
 		fi
 	done
 	echo "1..$n"
-}
-
-# in_list WORD LIST...: is WORD one of LIST?
-in_list() {
-	w=$1
-	shift
-	for x in "$@"; do [ "$x" = "$w" ] && return 0; done
-	return 1
 }
 
 # hello.c, an ordinary C program, as /init: built with musl-gcc -static
@@ -165,10 +150,8 @@ for arch in i386 x86_64; do
 	for prog in build/$arch/user/*; do
 		case $prog in */hello*) continue ;; esac
 		name=$(basename "$prog")
-		if in_list "$name" $FORK_PROGRAMS; then
-			echo "[user-$arch-$name] skipped, $FORK_REASON"
-			continue
-		fi
+		# Every user program boots as /init with /exit beside it
+		# (fork and vfork exec it).
 		# shelltest runs the shell of chapter 82 from /bin.
 		extra=
 		[ "$name" = shelltest ] &&
