@@ -280,8 +280,10 @@ cmd_apply() {
 			tail -n +"$body" "$root/$file"
 			if [ "$kind" = exercise ]; then
 				ex=$(basename "$(dirname "$file")")
-				printf '\nGrade your work with `make grade COURSE=%s EXERCISE=%s`.\n' \
-					"$(basename "$cdir")" "$ex"
+				if sed -n "2,$((body - 2))p" "$root/$file" | grep -q '^test:'; then
+					printf '\nGrade your work with `make grade COURSE=%s EXERCISE=%s`.\n' \
+						"$(basename "$cdir")" "$ex"
+				fi
 				sol=$(dirname "$root/$file")/solution.md
 				if [ "$shown" = 1 ] && [ -f "$sol" ]; then
 					printf '\n**Solution.**\n\n'
@@ -355,14 +357,13 @@ meta() {
 	title=$(get title)
 	term=$(get term)
 	inst=$(get institution)
-	sub="forklore, a literate reference kernel for the Linux fork path"
+	sub="an edition of forklore"
 	printf 'title: %s\n' "$(q "$title")"
 	printf 'subtitle: %s\n' "$(q "${term:+$term · }${inst:+$inst · }$sub")"
 	printf 'author:\n'
 	getall instructors | sed 's/ *<.*//' | while IFS= read -r i; do
 		printf '  - %s\n' "$(q "$i")"
 	done
-	[ -n "$term" ] && printf 'date: %s\n' "$(q "$term")"
 	printf 'course: %s\n' "$(q "$(basename "$cdir")")"
 }
 
