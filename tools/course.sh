@@ -453,11 +453,12 @@ cmd_publish() {
 	rm -rf "$out" && mkdir -p "$out" || die "cannot create $out"
 	cp -R "$bk/html" "$out/site" && cp "$bk/forklore.pdf" "$out/$name.pdf" &&
 		cp "$bk/forklore.pdf" "$out/site/$name.pdf" || die "cannot copy the book"
-	# Search index.  HOOK (issue 6, Pagefind): when the book's own
-	# search-index script exists, run it on the published site; the
-	# published site then carries its own index under site/pagefind/.
-	if [ -x "$root/tools/pagefind.sh" ]; then
-		sh "$root/tools/pagefind.sh" "$out/site" || die "search index failed"
+	# Search index.  HOOK (issue 6): the book's search-index script
+	# (Pagefind), when it is there, indexes the published site itself,
+	# so that the site carries its own index under site/pagefind/.
+	if [ -f "$root/tools/search-index.sh" ]; then
+		sh "$root/tools/search-index.sh" "$out/site" ||
+			die "the search index of $(rel "$out")/site failed"
 	fi
 	(cd "$out" && tar -czf "$name.tar.gz" site "$name.pdf") || die "tar failed"
 	echo "$prog: published $(rel "$out")/: site/ ($(find "$out/site" -name '*.html' | wc -l | tr -d ' ') pages), $name.pdf, $name.tar.gz"
@@ -502,6 +503,14 @@ cmd_grade() {
 			done
 		fi
 		rm -rf "$tree/src.nw" && mv "$tree/src.nw.new" "$tree/src.nw"
+		# A new scratch tree starts from the checkout's own build (its
+		# times kept): tangling rewrites only the files the patch
+		# changes, so only those compile.
+		if [ ! -d "$tree/build/$arch" ] && [ -d "$root/build/$arch" ] && [ -d "$root/build/src" ]; then
+			mkdir -p "$tree/build" &&
+				cp -pR "$root/build/src" "$root/build/$arch" "$tree/build/" ||
+				die "cannot seed $(rel "$tree")/build"
+		fi
 		rm -rf "$tree/tools" && cp -pR "$root/tools" "$tree/tools"
 		cp -p "$root/Makefile" "$root/tangle.sh" "$tree/" || die "copy failed"
 		what="the reference solution"
