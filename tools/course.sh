@@ -55,7 +55,8 @@ yaml() {
 	"$AWK" '
 	function unq(v) {
 		sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v)
-		if (v ~ /^".*"$/ || v ~ /^\x27.*\x27$/) v = substr(v, 2, length(v) - 2)
+		if (v ~ /^".*"$/) v = substr(v, 2, length(v) - 2)
+		else if (v ~ /^\x27.*\x27$/) { v = substr(v, 2, length(v) - 2); gsub(/\x27\x27/, "\x27", v) }
 		return v
 	}
 	/^[ \t]*#/ || /^[ \t]*$/ { next }
@@ -427,11 +428,11 @@ fingerprint: $now" "$root/$file" >"$root/$file.new"
 		fi
 	done <"$o/resolve/index.tsv"
 	if [ $problems -gt 0 ]; then
-		echo "$prog: $(rel "$d"): $problems of $total notes and exercises need attention" >&2
+		echo "$prog: $(rel "$d"): $problems of $total notes and exercises need attention (above)" >&2
 		exit 1
 	fi
-	msg="$total notes and exercises, every anchor resolves, every fingerprint matches"
-	[ $updated -gt 0 ] && msg="$total notes and exercises, every anchor resolves, $updated fingerprints updated"
+	msg="$total notes and exercises: every anchor resolves, every fingerprint matches"
+	[ $updated -gt 0 ] && msg="$total notes and exercises: every anchor resolves; fingerprints updated: $updated"
 	echo "$prog: $(rel "$d"): $msg"
 }
 
