@@ -102,6 +102,7 @@ pdf: ## weave the PDF book into build/book/forklore.pdf
 # is the appendix src.nw/98-courses.nw).  COURSE names the overlay;
 # UPDATE=1 stores new fingerprints after review; SOLUTION=1 grades the
 # exercise's reference solution in a scratch copy of the tree;
+# SOLUTIONS=1 publishes the edition with every solution (for staff);
 # KEEP_GOING=1 weaves despite dangling anchors.
 COURSE   ?=
 EXERCISE ?=
@@ -114,8 +115,8 @@ course-check: ## report COURSE's dangling anchors and changed chunks (UPDATE=1 s
 grade: ## grade COURSE's EXERCISE in QEMU (SOLUTION=1: the reference solution)
 	@sh tools/course.sh grade "$(COURSE)" "$(EXERCISE)" $(if $(filter 1,$(SOLUTION)),--solution)
 
-publish: ## COURSE's site, PDF and tarball into build/publish/<name>/
-	@sh tools/course.sh publish "$(COURSE)"
+publish: ## COURSE's site, PDF and tarball into build/publish/<name>/ (SOLUTIONS=1: <name>-solutions/)
+	@$(if $(filter 1,$(SOLUTIONS)),COURSE_SOLUTIONS=1) sh tools/course.sh publish "$(COURSE)"
 
 iso: kernels ## a GRUB ISO that boots either kernel (build/forklore.iso)
 	@sh tools/mkiso.sh $(B)

@@ -6,6 +6,7 @@
 #   tools/course.sh check   COURSE [--update]   anchors and fingerprints
 #   tools/course.sh grade   COURSE EXERCISE [--solution]
 #   tools/course.sh publish COURSE              build/publish/COURSE/
+#                  (COURSE_SOLUTIONS=1: with the solutions, COURSE-solutions/)
 #   tools/course.sh weave   COURSE [weave.sh options]
 # and, called by weave.sh --course DIR (not by hand):
 #   tools/course.sh inputs  DIR WORK FILE.nw...  the .nw files, in course order
@@ -90,6 +91,7 @@ load() { # DIR: parse course.yaml into $cfg
 
 # solutions_shown: 0 or 1, from solutions: and release:
 solutions_shown() {
+	[ "${COURSE_SOLUTIONS:-0}" = 1 ] && { echo 1; return; }
 	s=$(get solutions)
 	r=$(get release)
 	if [ -n "$r" ]; then
@@ -441,14 +443,18 @@ fingerprint: $now" "$root/$file" >"$root/$file.new"
 cmd_weave() {
 	d=$(course_dir "$1") || exit 1
 	shift
-	"$root/weave.sh" --course "$d" -o "$root/$B/course/$(basename "$d")/book" "$@"
+	"$root/weave.sh" --course "$d" -o "$root/$B/course/$(basename "$d")$(suffix)/book" "$@"
 }
 
-# publish COURSE: build/publish/NAME/{site/, NAME.pdf, NAME.tar.gz}
+# suffix: "-solutions" for the instructors' edition (COURSE_SOLUTIONS=1)
+suffix() { [ "${COURSE_SOLUTIONS:-0}" = 1 ] && echo -solutions; }
+
+# publish COURSE: build/publish/NAME/{site/, NAME.pdf, NAME.tar.gz}; with
+# COURSE_SOLUTIONS=1 the edition with every solution, as NAME-solutions
 cmd_publish() {
 	d=$(course_dir "$1") || exit 1
-	name=$(basename "$d")
-	cmd_weave "$d" -q || die "weaving $name failed"
+	cmd_weave "$d" -q || die "weaving $(basename "$d") failed"
+	name=$(basename "$d")$(suffix)
 	out=$root/$B/publish/$name
 	bk=$root/$B/course/$name/book
 	rm -rf "$out" && mkdir -p "$out" || die "cannot create $out"

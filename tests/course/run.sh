@@ -89,6 +89,16 @@ else
 	not_ok "KEEP_GOING=1 weaves the other notes and still names the dangling one"
 	sed 's/^/  # /' "$out/keep.log"
 fi
+# Solutions: out of the book by default (checked on the published site
+# below), in it for the staff's edition (COURSE_SOLUTIONS=1)
+rm -rf "$out/md" && cp -R "build/course/example/check/md" "$out/md"
+if COURSE_SOLUTIONS=1 sh tools/course.sh apply "$course" "$out/md" >"$out/sol.log" 2>&1 &&
+	grep -q 'reference patch is' "$out/md/75-fork.md"; then
+	ok "COURSE_SOLUTIONS=1 (make publish SOLUTIONS=1) weaves the solutions in"
+else
+	not_ok "COURSE_SOLUTIONS=1 (make publish SOLUTIONS=1) weaves the solutions in"
+	sed 's/^/  # /' "$out/sol.log"
+fi
 
 # The autograded exercise
 t=$(now)
