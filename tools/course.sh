@@ -231,6 +231,13 @@ resolve() {
 	cut -f1,4 "$3/index.tsv" >"$3/anchors.tsv"
 	"$AWK" -f "$root/tools/course-resolve.awk" -v md="$2" -v fpdir="$3/fp" \
 		"$3/anchors.tsv" >"$3/res.tsv" || die "course-resolve.awk failed"
+	# An anchor in a chapter the course omits would vanish: dangling.
+	omit=${2%/md}/course/omit
+	if [ -s "$omit" ]; then
+		"$AWK" -F'\t' -v OFS='\t' 'NR == FNR { omit[$1] = 1; next }
+			$2 == "ok" && ($3 in omit) { print $1, "dangling", "in chapter " $3 ", which course.yaml omits"; next }
+			{ print }' "$omit" "$3/res.tsv" >"$3/res.tsv.new" && mv "$3/res.tsv.new" "$3/res.tsv"
+	fi
 }
 
 fingerprint() { # FILE -> 16 hex digits
