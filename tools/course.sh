@@ -98,7 +98,7 @@ solutions_shown() {
 		case $r in [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]) ;;
 		*) die "$(rel "$cdir")/course.yaml: release: $r is not YYYY-MM-DD" ;; esac
 		today=$(date -u +%Y-%m-%d)
-		if [ "$today" \< "$r" ]; then echo 0; else echo 1; fi
+		if [ "$(echo "$today" | tr -d -)" -lt "$(echo "$r" | tr -d -)" ]; then echo 0; else echo 1; fi
 		return
 	fi
 	case ${s:-hidden} in shown) echo 1 ;; hidden) echo 0 ;;
