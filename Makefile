@@ -17,7 +17,7 @@ $(error ARCH must be one of: $(ARCHES))
 endif
 
 .PHONY: all help deps check-deps tangle kernels user run debug test test-host \
-	test-guest book html pdf iso clean
+	test-guest book html pdf iso clean course course-check grade publish
 
 all: kernels ## build both kernels (build/<arch>/forklore.elf)
 
@@ -97,6 +97,26 @@ html: ## weave the HTML book into build/book/html/
 
 pdf: ## weave the PDF book into build/book/forklore.pdf
 	./weave.sh --pdf -o $(B)/book $(NW)
+
+# Course overlays (book/courses/<course>/, tools/course.sh; the guide
+# is the appendix src.nw/98-courses.nw).  COURSE names the overlay;
+# UPDATE=1 stores new fingerprints after review; SOLUTION=1 grades the
+# exercise's reference solution in a scratch copy of the tree;
+# SOLUTIONS=1 publishes the edition with every solution (for staff);
+# KEEP_GOING=1 weaves despite dangling anchors.
+COURSE   ?=
+EXERCISE ?=
+course: ## weave COURSE=name (HTML and PDF) into build/course/<name>/book/
+	@sh tools/course.sh weave "$(COURSE)"
+
+course-check: ## report COURSE's dangling anchors and changed chunks (UPDATE=1 stores fingerprints)
+	@sh tools/course.sh check "$(COURSE)" $(if $(filter 1,$(UPDATE)),--update)
+
+grade: ## grade COURSE's EXERCISE in QEMU (SOLUTION=1: the reference solution)
+	@sh tools/course.sh grade "$(COURSE)" "$(EXERCISE)" $(if $(filter 1,$(SOLUTION)),--solution)
+
+publish: ## COURSE's site, PDF and tarball into build/publish/<name>/ (SOLUTIONS=1: <name>-solutions/)
+	@$(if $(filter 1,$(SOLUTIONS)),COURSE_SOLUTIONS=1) sh tools/course.sh publish "$(COURSE)"
 
 iso: kernels ## a GRUB ISO that boots either kernel (build/forklore.iso)
 	@sh tools/mkiso.sh $(B)

@@ -31,7 +31,9 @@
 #
 # Environment: WEAVE_JOBS (parallel pandoc runs; default: number of CPUs),
 # NOWEB_LIB (default /usr/lib/noweb), PANDOC, PDFLATEX, AWK, DOT,
-# WEAVE_FIGURES (the figures' directory; default figures/ beside weave.sh).
+# WEAVE_FIGURES (the figures' directory; default figures/ beside weave.sh),
+# WEAVE_COURSE (same as --course), KEEP_GOING=1 (--course: weave even
+# with dangling anchors).
 
 set -u
 prog=weave.sh
@@ -45,6 +47,8 @@ usage: $prog [--html] [--pdf] [-o OUTDIR] [FILE.nw...]
   --pdf      build the PDF (OUTDIR/forklore.pdf)
   -o OUTDIR  output directory (default build/book)
   -q         quiet: print only warnings and errors
+  --course DIR  weave a course overlay (book/courses/NAME): its chapters
+             in its order, its notes and exercises, its title page
 With neither --html nor --pdf, both. Without FILEs, src.nw/*.nw.
 EOF
 }
@@ -59,6 +63,7 @@ DOT=${DOT:-dot}
 figdir=${WEAVE_FIGURES:-$root/figures}
 
 want_html=0 want_pdf=0 outdir=build/book quiet=0
+course=${WEAVE_COURSE:-} course_meta=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--html) want_html=1 ;;
@@ -67,6 +72,8 @@ while [ $# -gt 0 ]; do
 	-o*) outdir=${1#-o} ;;
 	--out=*) outdir=${1#--out=} ;;
 	-q|--quiet) quiet=1 ;;
+	--course) [ $# -ge 2 ] || { usage >&2; exit 2; }; course=$2; shift ;;
+	--course=*) course=${1#--course=} ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; break ;;
 	-*) warn "unknown option: $1"; usage >&2; exit 2 ;;
@@ -123,6 +130,14 @@ else kind=pdf; fi
 work=$outdir/work/$kind
 rm -rf "$work" && mkdir -p "$work/md" || die "cannot create $work"
 
+# HOOK course overlays (issue 7, tools/course.sh): the course's chapters
+# in its order, then its extra chapters and its attribution page.
+if [ -n "$course" ]; then
+	course_files=$(sh "$root/tools/course.sh" inputs "$course" "$work" "$@") ||
+		die "course overlay $course: cannot list its chapters"
+	set -- $course_files
+fi
+
 # ------------------------------------------------------------------
 # 1. noweb front end: markup | finduses | noidx, then our back end.
 #    (Sequential steps, so that each one's failure is seen.)
@@ -150,6 +165,14 @@ fi
 }
 [ -s "$work/nw2md.err" ] && sed "s/^/$prog: /" "$work/nw2md.err" >&2
 
+# HOOK course overlays (issue 7): notes and exercises into the Markdown
+# at their anchors (a dangling anchor fails here unless KEEP_GOING=1),
+# omitted chapters out; the course's title page metadata.
+if [ -n "$course" ]; then
+	sh "$root/tools/course.sh" apply "$course" "$work/md" || exit 1
+	course_meta=$work/md/course-meta.yaml
+fi
+
 # chapters.tsv: ordinal TAB stem TAB file TAB title
 nchap=$(wc -l <"$work/md/chapters.tsv" | tr -d ' ')
 
@@ -176,6 +199,7 @@ html_page() {
 		--template "$book/templates/chapter.html" \
 		--metadata-file "$book/metadata.yaml" \
 		--metadata-file "$work/md/$1.nav.yaml" \
+		${course_meta:+--metadata-file "$course_meta"} \
 		--lua-filter "$book/filters/forklore.lua" \
 		--toc --toc-depth=2 \
 		--output "$work/$1.html" 2>"$work/$1.html.err" || return 1
@@ -190,6 +214,11 @@ if [ $want_html = 1 ]; then
 	t0=$(date +%s)
 	rm -rf "$outdir/html" && mkdir -p "$outdir/html/css" || die "cannot create $outdir/html"
 	cp "$book/css/forklore.css" "$outdir/html/css/" || die "cannot copy the stylesheet"
+	# HOOK course overlays (issue 7): the notes' style
+	if [ -n "$course" ]; then
+		cat "$book/courses/course.css" >>"$outdir/html/css/forklore.css" ||
+			die "cannot add book/courses/course.css"
+	fi
 	render_figures svg "$outdir/html/figures"
 	jobs=${WEAVE_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 	case $jobs in ''|*[!0-9]*|0) jobs=2 ;; esac
@@ -239,6 +268,7 @@ if [ $want_html = 1 ]; then
 	"$PANDOC" "$work/index.md" --from markdown --to html5 --standalone \
 		--template "$book/templates/chapter.html" \
 		--metadata-file "$book/metadata.yaml" \
+		${course_meta:+--metadata-file "$course_meta"} \
 		--output "$outdir/html/index.html" 2>"$work/index.err" || {
 		cat "$work/index.err" >&2
 		die "pandoc failed on the landing page (index.html)"
@@ -266,6 +296,8 @@ if [ $want_pdf = 1 ]; then
 		--metadata-file "$book/metadata.yaml" \
 		--metadata-file "$book/latex/settings.yaml" \
 		--include-in-header "$book/latex/preamble.tex" \
+		${course_meta:+--metadata-file "$course_meta"} \
+		${course_meta:+--include-in-header "$book/courses/course.tex"} \
 		--lua-filter "$book/filters/forklore.lua" \
 		--output "$work/forklore.tex" 2>"$work/pdf.err" || {
 		cat "$work/pdf.err" >&2
