@@ -29,7 +29,8 @@
 # results go to build/bench/quick/ instead.
 # --no-linux: forklore only, with the full counts.  --fetch: only fetch
 # and unpack the Linux kernels (for `make deps`-like preparation).
-# -n N: N round trips per measurement.
+# --report: run nothing; write the tables and the plot again from the
+# results.tsv of the last run.  -n N: N round trips per measurement.
 #
 # Every QEMU run has a timeout; a run that does not print the benchmark's
 # last line ("forkbench: done") makes the script fail.
@@ -38,14 +39,15 @@ cd "$(dirname "$0")/.."
 
 prog=bench.sh
 out=build/bench
-quick=0 linux=1 fetch_only=0 n=200
+quick=0 linux=1 fetch_only=0 report=0 n=200
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 linux=0 n=4 ;;
 	--no-linux) linux=0 ;;
 	--fetch) fetch_only=1 ;;
+	--report) report=1 ;;
 	-n) n=$2; shift ;;
-	*) echo "usage: $prog [--quick] [--no-linux] [--fetch] [-n N]" >&2; exit 2 ;;
+	*) echo "usage: $prog [--quick] [--no-linux] [--fetch] [--report] [-n N]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -115,11 +117,19 @@ fetch_linux() {
 	rm -rf "$d/root"
 }
 
-if [ $linux = 1 ] || [ $fetch_only = 1 ]; then
+if [ $report = 0 ] && { [ $linux = 1 ] || [ $fetch_only = 1 ]; }; then
 	fetch_linux x86_64 amd64 amd64
 	fetch_linux i386 i386 686
 fi
 [ $fetch_only = 1 ] && exit 0
+
+tsv=$res/results.tsv
+if [ $report = 1 ]; then
+	[ -s "$tsv" ] || die "no $tsv: run the benchmark first"
+	n=$(sed -n 's/^.*\tnull-syscall\t\([0-9]*\)\t.*/\1/p' "$tsv" | head -n 1)
+	n=$((n / 100))
+	grep -q '^linux-' "$tsv" || linux=0
+else
 
 # ---------------------------------------------------------------------
 # Build forklore and forkbench for both arches.
@@ -168,7 +178,6 @@ kernel_file() {
 
 labels="forklore-i386 forklore-x86_64"
 [ $linux = 1 ] && labels="$labels linux-x86_64 linux-i386"
-tsv=$res/results.tsv
 : >"$tsv"
 failed=0
 for label in $labels; do
@@ -211,13 +220,15 @@ for label in $labels; do
 	    "$(wc -c <"$kernel" | tr -d ' ')" >>"$tsv"
 done
 
+fi
+
 # ---------------------------------------------------------------------
 # The tables.  Per round trip: icount rows are instructions (tsc total /
 # iterations), plain rows microseconds (ns total / iterations / 1000).
 
 qemu_version=$(qemu-system-x86_64 --version | head -n 1)
 {
-	echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') by \`sh tools/bench.sh$([ $quick = 1 ] && echo ' --quick')$([ $quick = 0 ] && [ $linux = 0 ] && echo ' --no-linux')\`"
+	echo "Measured $(date -u -r "$tsv" '+%Y-%m-%d %H:%M UTC') by \`sh tools/bench.sh$([ $quick = 1 ] && echo ' --quick')$([ $quick = 0 ] && [ $linux = 0 ] && echo ' --no-linux')\`"
 	echo "($n round trips per measurement), $qemu_version, with"
 	echo "\`$(echo "$QEMU_OPTS" | tr -s ' ') -kernel K -initrd build/bench/ARCH.cpio -append '$APPEND -- $n'\`,"
 	echo "plus \`$ICOUNT_OPTS\` for the instruction counts."
@@ -300,7 +311,8 @@ END {
 # The plot: instructions per round trip, log scale, one group of bars
 # per measurement, one bar per kernel.
 if command -v gnuplot >/dev/null 2>&1; then
-	awk -F'\t' '$2 == "icount" && $3 != "boot" && $4 != "failed" {
+	awk -F'\t' '$2 == "icount" && $4 != "failed" && $5 != "-" &&
+	    $3 != "boot" {
 		v[$3, $1] = $5 / $4; if (!($3 in s)) { s[$3] = 1; o[++n] = $3 } }
 	    END { for (i = 1; i <= n; i++) { r = o[i]
 		printf "%s %s %s %s %s\n", r, v[r, "forklore-i386"] + 0,
@@ -322,6 +334,8 @@ set logscale y
 set yrange [1:*]
 set format y '10^{%L}'
 set xtics rotate by -35 nomirror
+set rmargin 8
+set bmargin 7
 set key top left
 set grid ytics
 plot '$res/plot.dat' using 2:xtic(1) title 'forklore i386', \
@@ -337,4 +351,4 @@ else
 fi
 
 say "wrote $res/results.md, $res/results.tsv and the logs in $res/logs/"
-[ $failed = 0 ]
+[ "${failed:-0}" = 0 ]
