@@ -17,7 +17,7 @@ $(error ARCH must be one of: $(ARCHES))
 endif
 
 .PHONY: all help deps check-deps tangle kernels user run debug test test-host \
-	test-guest book html pdf iso clean course course-check grade publish
+	test-guest book html pdf iso bench clean course course-check grade publish
 
 all: kernels ## build both kernels (build/<arch>/forklore.elf)
 
@@ -89,6 +89,14 @@ debug: $(B)/$(ARCH)/forklore.elf $(RUN_INITRD) ## start QEMU halted with its gdb
 
 test: check-deps ## run every test: host checks, then both kernels under QEMU
 	@sh tests/run.sh
+
+# The benchmarks of the appendix src.nw/97-bench.nw: forklore against
+# Debian's Linux 6.1 (fetched into build/bench/linux/, never installed),
+# both arches, plain TCG and icount; tables and plot in build/bench/.
+# QUICK=1: few round trips, forklore only, into build/bench/quick/.
+QUICK ?=
+bench: check-deps ## measure the fork path against Linux 6.1 (build/bench/results.md; QUICK=1 for a short forklore-only run)
+	@sh tools/bench.sh $(if $(QUICK),--quick)
 
 book: html pdf ## weave the book (HTML and PDF) into build/book/
 

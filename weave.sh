@@ -33,7 +33,8 @@
 # NOWEB_LIB (default /usr/lib/noweb), PANDOC, PDFLATEX, AWK, DOT,
 # WEAVE_FIGURES (the figures' directory; default figures/ beside weave.sh),
 # WEAVE_COURSE (same as --course), KEEP_GOING=1 (--course: weave even
-# with dangling anchors).
+# with dangling anchors),
+# WEAVE_BENCH (the results of `make bench` to include; default build/bench).
 
 set -u
 prog=weave.sh
@@ -172,6 +173,35 @@ if [ -n "$course" ]; then
 	sh "$root/tools/course.sh" apply "$course" "$work/md" || exit 1
 	course_meta=$work/md/course-meta.yaml
 fi
+# The figures of the last `make bench` (tools/bench.sh): a chapter line
+# "::: {#bench-results}" is followed by WEAVE_BENCH/results.md (default
+# build/bench/) when it exists, else by a note saying how to make it;
+# the plot WEAVE_BENCH/forkbench.svg (.pdf for LaTeX) joins the figures.
+benchdir=${WEAVE_BENCH:-$root/build/bench}
+for md in "$work"/md/*.md; do
+	grep -q '^::: {#bench-results}$' "$md" || continue
+	if [ -s "$benchdir/results.md" ]; then
+		ins=$benchdir/results.md
+	else
+		ins=$work/bench-note.md
+		printf '%s\n' "*No measurements in this build of the book: run" \
+		    "\`make bench\`, then weave again, to see the tables and the plot" \
+		    "here.*" >"$ins"
+	fi
+	"$AWK" -v ins="$ins" '{ print }
+	    $0 == "::: {#bench-results}" {
+		print ""
+		while ((getline l < ins) > 0) print l
+		print ""
+	    }' "$md" >"$md.tmp" && mv "$md.tmp" "$md" ||
+		die "cannot insert the benchmark results into $md"
+done
+# copy_bench_figure FORMAT DIR: the benchmark plot beside the figures
+copy_bench_figure() {
+	[ -s "$benchdir/results.md" ] && [ -s "$benchdir/forkbench.$1" ] || return 0
+	mkdir -p "$2" && cp "$benchdir/forkbench.$1" "$2/" ||
+		die "cannot copy $benchdir/forkbench.$1"
+}
 
 # chapters.tsv: ordinal TAB stem TAB file TAB title
 nchap=$(wc -l <"$work/md/chapters.tsv" | tr -d ' ')
@@ -220,6 +250,7 @@ if [ $want_html = 1 ]; then
 			die "cannot add book/courses/course.css"
 	fi
 	render_figures svg "$outdir/html/figures"
+	copy_bench_figure svg "$outdir/html/figures"
 	jobs=${WEAVE_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 	case $jobs in ''|*[!0-9]*|0) jobs=2 ;; esac
 	# Launch pages in parallel, at most $jobs at a time; each writes
@@ -285,6 +316,7 @@ if [ $want_pdf = 1 ]; then
 	mkdir -p "$pdfdir" || die "cannot create $pdfdir"
 	rm -rf "$pdfdir/figures"
 	render_figures pdf "$pdfdir/figures"
+	copy_bench_figure pdf "$pdfdir/figures"
 	: >"$work/book.md"
 	while IFS='	' read -r num stem file title; do
 		cat "$work/md/$stem.md" >>"$work/book.md"

@@ -137,6 +137,60 @@ hello() {
 	echo "1..$n"
 }
 
+# `make bench QUICK=1`: the benchmark of the appendix src.nw/97-bench.nw
+# runs on both forklore kernels, plain and icount, and every measurement
+# gets a figure.  No figure is judged — benchmarks are not timed tests —
+# but a row that failed or is missing fails the suite.  forkbench must
+# also run on the host's Linux (a few round trips), as every in-guest
+# program does.  The full comparison with Linux 6.1 is `make bench`.
+BENCH_ROWS="boot null-syscall fork vfork clone3 clone3-pidfd thread \
+    fork-exec fork-1M fork-1M-write fork-16M fork-16M-write fork-64M \
+    fork-64M-write"
+bench_quick() {
+	echo "TAP version 13"
+	n=1
+	if sh tools/bench.sh --quick > "$LOG/bench.log" 2>&1; then
+		echo "ok $n - make bench QUICK=1 runs forkbench on both kernels, plain and icount"
+	else
+		sed 's/^/# /' "$LOG/bench.log"
+		echo "not ok $n - make bench QUICK=1 runs forkbench on both kernels, plain and icount"
+	fi
+	tsv=build/bench/quick/results.tsv
+	for k in forklore-i386 forklore-x86_64; do
+		for m in icount plain; do
+			n=$((n + 1))
+			missing=
+			for r in $BENCH_ROWS; do
+				[ $r = boot ] && [ $m = plain ] && r=boot-wall
+				awk -F'\t' -v k=$k -v m=$m -v r=$r '
+				    $1 == k && $2 == m && $3 == r && $4 != "failed" { f = 1 }
+				    END { exit !f }' "$tsv" 2>/dev/null ||
+				    missing="$missing $r"
+			done
+			if [ -z "$missing" ]; then
+				echo "ok $n - $k $m: a figure for every measurement"
+			else
+				echo "not ok $n - $k $m: no figure for$missing"
+			fi
+		done
+	done
+	n=$((n + 1))
+	grep -q '^| fork |' build/bench/quick/results.md 2>/dev/null &&
+	    echo "ok $n - build/bench/quick/results.md has the table" ||
+	    echo "not ok $n - build/bench/quick/results.md has the table"
+	n=$((n + 1))
+	if [ "$(uname -m)" != x86_64 ]; then
+		echo "ok $n # SKIP the host is not x86-64"
+	elif timeout 120 build/x86_64/bin/forkbench 2 > "$LOG/bench-host.log" 2>&1 &&
+	    grep -q '^forkbench: done$' "$LOG/bench-host.log"; then
+		echo "ok $n - x86_64/bin/forkbench runs on the host's Linux"
+	else
+		sed 's/^/# /' "$LOG/bench-host.log"
+		echo "not ok $n - x86_64/bin/forkbench runs on the host's Linux"
+	fi
+	echo "1..$n"
+}
+
 run_suite tangle sh tests/tangle/run.sh
 run_suite build build_kernels
 run_suite weave sh tests/weave/run.sh
@@ -163,6 +217,7 @@ for arch in i386 x86_64; do
 done
 run_suite kselftests-x86_64 kselftests_guest
 run_suite hello hello
+run_suite bench bench_quick
 
 echo
 echo "$passed passed, $failed failed"

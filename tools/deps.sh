@@ -10,14 +10,15 @@
 # and fail, so that a fresh Debian 12 machine needs nothing but `make`.
 set -eu
 
-# Packages, one per purpose.  --no-install-recommends keeps noweb and
+# Packages, one per purpose (gnuplot-nox draws the benchmark plot of
+# `make bench`, tools/bench.sh).  --no-install-recommends keeps noweb and
 # texlive from dragging in a Java runtime and hundreds of fonts.
 PKGS="
 	make gcc gcc-multilib binutils
 	noweb pandoc graphviz
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra
 	texlive-fonts-recommended lmodern poppler-utils
-	qemu-system-x86 cpio
+	qemu-system-x86 cpio gnuplot-nox
 	grub-pc-bin grub-common xorriso mtools
 	musl-tools linux-source-6.1 linux-libc-dev
 "
@@ -25,7 +26,7 @@ PKGS="
 # The commands whose absence tells us a package is missing.  Checking
 # commands is fast enough to run before every `make run` and `make test`.
 TOOLS="gcc ld notangle pandoc dot pdflatex pdftotext qemu-system-i386
-	qemu-system-x86_64 cpio grub-mkrescue xorriso musl-gcc"
+	qemu-system-x86_64 cpio grub-mkrescue xorriso musl-gcc gnuplot"
 
 missing_tools() {
 	for t in $TOOLS; do
