@@ -21,7 +21,7 @@ SRC  := $(B)/src
 OUT  := $(B)/$(ARCH)
 OBJ  := $(OUT)/obj
 
-KDIRS := arch drivers init kernel lib mm fs
+KDIRS := arch drivers init kernel lib mm fs net
 
 ifeq ($(ARCH),x86_64)
 OTHER   := 32
