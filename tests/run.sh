@@ -88,7 +88,7 @@ boot_user() { # ARCH PROGRAM [FILE...]
 # for x86-64, run unmodified as /init; tests/user/kselftests.sh runs the
 # same binaries on the host.
 KSELFTEST_PROGRAMS="clone3 clone3_clear_sighand clone3_set_tid \
-    pidfd_open_test pidfd_poll_test pidfd_wait"
+    pidfd_open_test pidfd_poll_test pidfd_wait pidfd_fdinfo_test"
 
 # kselftests_guest: each selftest as /init on x86-64.  It passes when
 # it exits with 0 (the kernel powers off with /init's status) and its

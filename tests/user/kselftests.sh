@@ -34,7 +34,8 @@ else
 fi
 
 for p in clone3 clone3_clear_sighand clone3_set_tid \
-    clone3_cap_checkpoint_restore pidfd_open_test pidfd_poll_test pidfd_wait; do
+    clone3_cap_checkpoint_restore pidfd_open_test pidfd_poll_test pidfd_wait \
+    pidfd_fdinfo_test; do
 	n=$((n + 1))
 	if [ ! -x "$BIN/$p" ]; then
 		why=$(sed -n "s|.*NOT BUILT $BIN/$p: ||p" "$LOG/build.log")
