@@ -29,10 +29,9 @@ SRC=build/kselftests
 OUT=${1:-build/x86_64/kselftests}
 TOP=linux-source-6.1/tools/testing/selftests
 PROGS="clone3 clone3_clear_sighand clone3_set_tid clone3_cap_checkpoint_restore"
-# The pidfd tests forklore can run.  Not built: pidfd_test (epoll),
-# pidfd_fdinfo_test (mount namespaces), pidfd_setns_test (setns and
-# the user, network, IPC, UTS, cgroup and time namespaces).
-PIDFD_PROGS="pidfd_open_test pidfd_poll_test pidfd_wait pidfd_getfd_test"
+# The pidfd tests forklore can run.  Not built: pidfd_setns_test (setns
+# and the user, network, IPC, UTS, cgroup and time namespaces).
+PIDFD_PROGS="pidfd_open_test pidfd_poll_test pidfd_wait pidfd_getfd_test pidfd_fdinfo_test pidfd_test"
 
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 [ -f "$TARBALL" ] || die "$TARBALL is missing (apt-get install linux-source-6.1)"
