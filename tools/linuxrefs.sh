@@ -37,7 +37,9 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # markers: FILE.nw TAB LINE TAB PATH TAB NAME, one a marker
-grep -n -E '^(@ )?Linux: ' src.nw/*.nw /dev/null |
+# (the same pattern as nw2md.awk's: PATH has a / or a .)
+grep -n -E '^(@ )?Linux: [A-Za-z0-9_+-]*[/.][A-Za-z0-9_./+-]* ((struct|union|enum) )?[A-Za-z_][A-Za-z0-9_]*[[:space:]]*$' \
+	src.nw/*.nw /dev/null |
 	awk '{
 		i = index($0, ":"); f = substr($0, 1, i - 1); r = substr($0, i + 1)
 		i = index(r, ":"); l = substr(r, 1, i - 1); t = substr(r, i + 1)
@@ -68,6 +70,19 @@ extract() {
 	rm -rf "$CACHE.tmp"
 }
 
+# tags PATH...: ctags of these Linux files, once, into $tmp/tags
+tags() {
+	: >"$tmp/tags"
+	for p in "$@"; do
+		[ -f "$CACHE/$p" ] || continue
+		case $p in *.S) continue ;; esac
+		echo "$CACHE/$p"
+	done >"$tmp/tagfiles"
+	[ -s "$tmp/tagfiles" ] || return 0
+	ctags --langmap=C:+.h --language-force=C --excmd=number --fields=+nK \
+		-L "$tmp/tagfiles" -f "$tmp/tags" 2>/dev/null
+}
+
 # lookup PATH NAME: the line of NAME's definition in Linux's PATH, or nothing
 lookup() {
 	f=$CACHE/$1
@@ -87,15 +102,15 @@ lookup() {
 	case $2 in
 	"struct "*|"union "*|"enum "*) kinds=${2%% *}; name=${2#* } ;;
 	esac
-	ctags --langmap=C:+.h --language-force=C --excmd=number --fields=+nK -f - "$f" 2>/dev/null |
-		awk -F'\t' -v n="$name" -v k=" $kinds " '
-			$1 == n && index(k, " " $4 " ") { l = $3 + 0; if (!best || l < best) best = l }
-			END { if (best) print best }'
+	awk -F'\t' -v n="$name" -v k=" $kinds " -v f="$f" '
+		$1 == n && $2 == f && index(k, " " $4 " ") { l = $3 + 0; if (!best || l < best) best = l }
+		END { if (best) print best }' "$tmp/tags"
 }
 
 case $mode in
 check|update)
 	extract $(cut -f3 "$tmp/markers" | sort -u) || { echo "Bail out! cannot extract Linux sources"; exit 1; }
+	tags $(cut -f3 "$tmp/markers" | sort -u)
 	: >"$tmp/table"
 	echo "TAP version 13"
 	n=0 bad=0
@@ -137,6 +152,7 @@ suggest)
 	awk -F'\t' '$1 == "D" && ($3 == "function" || $3 == "label") { print $7 "\t" $2 "\t" $5 "\t" $6 }' \
 		build/book/work/html/idents.raw | sort -u >"$tmp/ours"
 	extract $(cut -f1 "$tmp/ours" | sort -u)
+	tags $(cut -f1 "$tmp/ours" | sort -u)
 	cut -f3,4 "$tmp/markers" | sort -u >"$tmp/have"
 	while IFS='	' read -r p name f l; do
 		grep -q "^$p	$name\$" "$tmp/have" && continue

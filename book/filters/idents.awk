@@ -12,13 +12,15 @@
 #          markup.out tags > idents.raw
 #   sfiles      assembler files to scan even if ctags found nothing there
 #   markup.out  noweb's `markup FILE...` output (for the chunks' lines)
-#   tags        `ctags --excmd=number --fields=+nKeZ --kinds-C=+lzDL`
+#   tags        `ctags --excmd=number --fields=+nKeZ --kinds-C=+lzDLp`
 #               run in TANGLED_DIR (file names relative to it)
 # Output, tab-separated, one fact a line:
 #   D name kind chunk nwfile nwline tangledfile    a definition
-#   L chunk name                 in this chunk, NAME is a local, a
-#                                parameter, a macro parameter, a goto
-#                                label or a struct member: never a link
+#   L chunk name lo hi           in .nw lines lo..hi of this chunk,
+#                                NAME is a local, a parameter, a macro
+#                                parameter or a goto label of the
+#                                function (macro) there, or a struct
+#                                member declared there: never a link
 #   F chunk tangledfile          the chunk is part of this tangled file
 #   K name                       ctags knows NAME (of any kind)
 # Kinds: function struct union enum enumerator macro typedef variable
@@ -76,19 +78,29 @@ function mapfile(tf,    path, l, n, f, ln, s, name) {
 function def(name, kind, tf, n) {
 	if (!((tf, n) in pos)) return
 	if (name ~ /^__anon/ || name ~ /^\.L/ || name ~ /^[0-9]/) return
+	if (name ~ /^SYSCALL_DEFINE[0-6]$/ && kind == "function") return	# ctags sees SYSCALL_DEFINE0(fork) { as a function
 	if ((name, tf, n) in done) return
 	done[name, tf, n] = 1
 	if (!(name in known)) { known[name] = 1; printf "K\t%s\n", name }
 	printf "D\t%s\t%s\t%d\t%s\t%d\t%s\n", name, kind, pos[tf, n], posf[tf, n], posl[tf, n], tf
 }
 
-function suppress(name, tf, a, b,    i, c) {	# NAME is not global in lines a..b of tf
+# suppress(name, tf, a, b): NAME is not a global in lines a..b of tf:
+# one L row per chunk those lines come from, with the chunk's .nw lines
+function suppress(name, tf, a, b,    i, c, l, n, cs, lo, hi) {
+	n = 0
 	for (i = a; i <= b; i++) {
 		if (!((tf, i) in pos)) continue
-		c = pos[tf, i]
-		if ((c, name) in supp) continue
-		supp[c, name] = 1
-		printf "L\t%d\t%s\n", c, name
+		c = pos[tf, i]; l = posl[tf, i]
+		if (!(c in lo)) { lo[c] = hi[c] = l; cs[++n] = c }
+		if (l < lo[c]) lo[c] = l
+		if (l > hi[c]) hi[c] = l
+	}
+	for (i = 1; i <= n; i++) {
+		c = cs[i]
+		if ((c, name, lo[c], hi[c]) in supp) continue
+		supp[c, name, lo[c], hi[c]] = 1
+		printf "L\t%d\t%s\t%d\t%d\n", c, name, lo[c], hi[c]
 	}
 }
 
@@ -114,7 +126,7 @@ nfile == 1 { next }
 		else if (fld[i] ~ /^line:/) tline[ntag] = substr(fld[i], 6) + 0
 	}
 	if (tkind[ntag] == "function" || tkind[ntag] == "macro" || tkind[ntag] == "struct" ||
-	    tkind[ntag] == "union")
+	    tkind[ntag] == "union" || tkind[ntag] == "prototype")
 		range[ttf[ntag], tkind[ntag] ":" tname[ntag]] = tline[ntag] " " tend[ntag]
 }
 

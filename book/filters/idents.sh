@@ -33,7 +33,7 @@ if ! "$root/tangle.sh" -o "$work/src" "$@" >"$work/tangle.out" 2>"$work/tangle.e
 fi
 cd "$work/src" || exit 2
 "$CTAGS" -R --langmap=C:+.h --excmd=number --fields=+nKeZ \
-	--kinds-C=+lzDL -f "$work/tags" . 2>"$work/ctags.err" || {
+	--kinds-C=+lzDLp -f "$work/tags" . 2>"$work/ctags.err" || {
 	cat "$work/ctags.err" >&2; echo "$prog: ctags failed" >&2; exit 2
 }
 sfiles=$(find . -name '*.S' ! -name '*.lds.S' | sed 's|^\./||' | sort | tr '\n' ' ')

@@ -12,10 +12,15 @@
 # Pandoc's highlighter as plain identifiers, and nwlinks.awk replaces
 # them in the HTML or LaTeX that Pandoc writes.
 #
-# Anchors are derived from chunk NAMES only, never from positions or
-# hashes: the first definition of <<Set up the GDT>> is `set-up-the-gdt`,
-# its continuations `set-up-the-gdt-2`, `-3`, ...  (A name whose slug is
-# already taken by an earlier, different name gets `--2`, `--3`.)
+# Anchors are derived from chunk NAMES only, never from hashes, and
+# count positions only within one chapter and one name: in each chapter
+# (each page), the first piece of <<Set up the GDT>> is `set-up-the-gdt`,
+# the next ones `set-up-the-gdt-2`, `-3`, ...  (A name whose slug is
+# already taken on the page by an earlier, different name gets `--2`,
+# `--3`.)  So a link from outside, PAGE.html#ANCHOR, survives any edit
+# of the book but one: inserting a piece of the same chunk earlier in
+# the same chapter.  An id is unique on its page; the PDF, one
+# document, prefixes it with the page: STEM:ANCHOR.
 #
 # Identifiers (links from every use in code to the defining chunk):
 # the definitions come from -v idents=FILE, written by idents.awk from
@@ -40,7 +45,7 @@
 #
 # Linux links: a prose line of the form
 #   Linux: PATH [struct|union|enum] NAME
-# (PATH relative to Linux's tree) is not printed; it is attached to the
+# (PATH relative to Linux's tree, with a / or a .) is not printed; it is attached to the
 # next code chunk of the chapter as data-linux="PATH|NAME|LINE;...",
 # where LINE is NAME's line in Linux 6.1 from -v linuxtab=FILE (rows
 # PATH TAB NAME TAB LINE; 0 when unknown).  Rows "stem, anchor, chunk
@@ -61,11 +66,11 @@ function slug(s,    t) {
 	return t
 }
 
-function claim(id,    j, try) {	# make id unique in the book, deterministically
-	if (!(id in taken)) { taken[id] = 1; return id }
+function claim(id,    j, try) {	# make id unique in the chapter, deterministically
+	if (!((nch, id) in taken)) { taken[nch, id] = 1; return id }
 	for (j = 2; ; j++) {
 		try = id "--" j
-		if (!(try in taken)) { taken[try] = 1; return try }
+		if (!((nch, try) in taken)) { taken[nch, try] = 1; return try }
 	}
 }
 
@@ -127,7 +132,10 @@ BEGIN {
 		while ((r = (getline l < idents)) > 0) {
 			nf = split(l, f, "\t")
 			if (f[1] == "D" && nf >= 7) adddef(f[2], f[3], f[4] + 0, f[5], f[6] + 0, f[7], 1)
-			else if (f[1] == "L") supp[f[2] + 0, f[3]] = 1
+			else if (f[1] == "L") {
+				k = f[2] + 0 SUBSEP f[3]
+				supp[k] = supp[k] " " f[4] + 0 " " f[5] + 0
+			}
 			else if (f[1] == "K") ctagsdef[f[2]] = 1
 			else if (f[1] == "F") {
 				cfile[f[2] + 0, f[3]] = 1
@@ -213,8 +221,9 @@ pass == 1 && /^@defn / {
 	cname[nc] = n; cchap[nc] = nch; cstem[nc] = chstem[nch]
 	cnum[nc] = nch "." seq
 	k = ++ndefs[n]; ndef[n, k] = nc; ck[nc] = k
-	if (k == 1) { nbase[n] = claim(slug(name)); cid[nc] = nbase[n] }
-	else cid[nc] = claim(nbase[n] "-" k)
+	kc = ++nkch[nch, n]	# pieces of this name in this chapter
+	if (kc == 1) { nbase[nch, n] = claim(slug(name)); cid[nc] = nbase[nch, n] }
+	else cid[nc] = claim(nbase[nch, n] "-" kc)
 	if (label != "") label2c[label] = nc
 	next
 }
@@ -304,12 +313,17 @@ pass == 1 && indocs && /^@nl/ {
 pass == 2 && /^@file / {
 	end_chapter()
 	chap++
+	nwline = 1
 	mdfile = out "/" chstem[chap] ".md"
 	printf ":::::::::: {.nwchapter data-stem=\"%s\" data-num=\"%d\" data-file=\"%s\"}\n\n", \
 		attresc(chstem[chap]), chap, attresc(chfile[chap]) > mdfile
 	write_nav(chap)
 	next
 }
+
+# .nw line numbers (the Linux markers and the locals need them)
+pass == 2 && /^@index nl/ { nwline++; next }
+pass == 2 && /^@nl/ { nwline++ }
 
 function end_chapter() {
 	if (mdfile == "") return
@@ -368,7 +382,7 @@ pass == 2 && inquote && /^@endquote/ {
 }
 pass == 2 && indocs && /^@text / { line = line rest(6); next }
 pass == 2 && indocs && /^@nl/ {
-	if (line ~ /^Linux: [A-Za-z0-9_.\/+-]+ ((struct|union|enum) )?[A-Za-z_][A-Za-z0-9_]*[ \t]*$/) {
+	if (line ~ /^Linux: [A-Za-z0-9_+-]*[\/.][A-Za-z0-9_.\/+-]* ((struct|union|enum) )?[A-Za-z_][A-Za-z0-9_]*[ \t]*$/) {
 		lx = line; sub(/^Linux: /, "", lx); sub(/[ \t]+$/, "", lx)
 		lxp = lx; sub(/ .*/, "", lxp); lxn = lx; sub(/^[^ ]+ /, "", lxn)
 		lxl = ((lxp, lxn) in lxline) ? lxline[lxp, lxn] : 0
@@ -494,11 +508,19 @@ function preview(d,    c, k, i, l, p) {
 	return p
 }
 
+# local(ranges): the current line is in one of the "lo hi" ranges
+function local(r,    n, a, i) {
+	n = split(r, a, " ")
+	for (i = 1; i < n; i += 2)
+		if (nwline >= a[i] + 0 && nwline <= a[i + 1] + 0) return 1
+	return 0
+}
+
 # useword(w): w itself, or the placeholder of the link to its definition
 function useword(w,    d, key, tag) {
 	if (!(w in ndn) || lastsig == "." || lastsig == "->") return w
 	tag = (prevword in istag) ? 1 : 0
-	if (!tag && ((cc, w) in supp)) return w
+	if (!tag && ((cc, w) in supp) && local(supp[cc, w])) return w
 	d = pick(w, tag, cc)
 	if (d <= 0) return w
 	key = w SUBSEP d
