@@ -220,15 +220,6 @@ if [ $want_html = 1 ]; then
 		fi
 	done <"$work/md/chapters.tsv"
 	wait
-	# The index pages: identifiers and chunks (book/filters/indexes.awk)
-	LC_ALL=C sort -f -t '	' -k1,1 -k2,2 -k5,5 "$work/md/idents.tsv" >"$work/idents.sorted"
-	LC_ALL=C sort -f -t '	' -k1,1 -k5,5n "$work/md/chunkidx.tsv" >"$work/chunkidx.sorted"
-	"$AWK" -f "$book/filters/indexes.awk" -v out="$work/md" \
-		"$work/idents.sorted" "$work/chunkidx.sorted" || die "indexes.awk failed"
-	for p in idents chunks; do
-		cp "$work/md/index.nav.yaml" "$work/md/$p.nav.yaml"
-		html_page $p || { cat "$work/$p.html.err" >&2; die "pandoc failed on the index page $p.html"; }
-	done
 	failed=0
 	while IFS='	' read -r num stem file title; do
 		st=$(cat "$work/$stem.st" 2>/dev/null || echo 1)
@@ -241,6 +232,15 @@ if [ $want_html = 1 ]; then
 		fi
 	done <"$work/md/chapters.tsv"
 	[ $failed = 0 ] || exit 1
+	# The index pages: identifiers and chunks (book/filters/indexes.awk)
+	LC_ALL=C sort -f -t '	' -k1,1 -k2,2 -k5,5 "$work/md/idents.tsv" >"$work/idents.sorted"
+	LC_ALL=C sort -f -t '	' -k1,1 -k5,5n "$work/md/chunkidx.tsv" >"$work/chunkidx.sorted"
+	"$AWK" -f "$book/filters/indexes.awk" -v out="$work/md" \
+		"$work/idents.sorted" "$work/chunkidx.sorted" || die "indexes.awk failed"
+	for p in idents chunks; do
+		cp "$work/md/index.nav.yaml" "$work/md/$p.nav.yaml"
+		html_page $p || { cat "$work/$p.html.err" >&2; die "pandoc failed on the index page $p.html"; }
+	done
 
 	# The landing page: title, subtitle and the chapters.
 	{

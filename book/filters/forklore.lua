@@ -328,23 +328,16 @@ local function process_chapter(div)
   return body
 end
 
-local function linux_note_macro(doc)
-  -- the default \nwlinuxnote, unless the preamble defines its own
+-- The default \nwlinuxnote, unless the preamble defines its own
+-- (\providecommand, at the top of the body: --include-in-header
+-- overrides any header-includes of the metadata).
+local function linux_note_macro(blocks)
   if not is_latex then return end
-  local hi = doc.meta['header-includes']
-  local def = pandoc.RawBlock('latex',
-    '\\providecommand{\\nwlinuxnote}[1]{\\par\\nopagebreak\\hfill{\\footnotesize #1}\\par\\nopagebreak}')
-  if hi == nil then
-    doc.meta['header-includes'] = pandoc.MetaBlocks({ def })
-  elseif hi.t == 'MetaList' then
-    hi[#hi + 1] = pandoc.MetaBlocks({ def })
-  else
-    doc.meta['header-includes'] = pandoc.MetaList({ hi, pandoc.MetaBlocks({ def }) })
-  end
+  table.insert(blocks, 1, pandoc.RawBlock('latex',
+    '\\providecommand{\\nwlinuxnote}[1]{\\par\\nopagebreak\\hfill{\\footnotesize #1}\\par\\nopagebreak}'))
 end
 
 function Pandoc(doc)
-  linux_note_macro(doc)
   for _, b in ipairs(doc.blocks) do
     if b.t == 'Div' and b.classes:includes('nwchapter') then
       stems[b.attributes['data-stem']] = true
@@ -358,6 +351,7 @@ function Pandoc(doc)
       out[#out + 1] = b
     end
   end
+  linux_note_macro(out)
   doc.blocks = out
   return doc
 end

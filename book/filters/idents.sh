@@ -31,6 +31,7 @@ if ! "$root/tangle.sh" -o "$work/src" "$@" >"$work/tangle.out" 2>"$work/tangle.e
 	echo "$prog: the sources do not tangle, so only their @ %def identifiers are indexed" >&2
 	exit 0
 fi
+[ -d "$work/src" ] || exit 0	# no code at all
 cd "$work/src" || exit 2
 "$CTAGS" -R --langmap=C:+.h --excmd=number --fields=+nKeZ \
 	--kinds-C=+lzDLp -f "$work/tags" . 2>"$work/ctags.err" || {

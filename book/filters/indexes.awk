@@ -24,7 +24,7 @@ function initial(s,    c) {
 
 function heading(f, c, prefix,    id) {
 	id = prefix (c == "_" ? "other" : tolower(c))
-	printf "\n## %s {#%s}\n\n", (c == "_" ? "_ and others" : c), id > f
+	printf "\n\n## %s {#%s}\n\n", (c == "_" ? "_ and others" : c), id > f
 }
 
 function letterbar(f, list, prefix,    n, a, i, id) {

@@ -269,6 +269,7 @@ function between_passes(    i, n, changed, l, c) {
 # The identifiers each chunk defines (data-defs), idents.tsv,
 # chunkidx.tsv and the navigation of the index pages.
 function write_indexes(    d, c, f, i, n, k, u) {
+	printf "" > (out "/idents.tsv"); printf "" > (out "/chunkidx.tsv")
 	for (d = 1; d <= nd; d++) {
 		c = dc[d]
 		if (c < 1 || c > nc) continue
