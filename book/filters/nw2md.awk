@@ -200,7 +200,7 @@ pass == 1 && /^@file / {
 	seq = 0; nwline = 1
 	next
 }
-pass == 1 && /^@begin code/ { nc++; seq++; incode = 1; label = ""; pvskip = 1; pvl = ""; next }
+pass == 1 && /^@begin code/ { nc++; seq++; incode = 1; pvskip = 1; pvl = ""; next }
 pass == 1 && /^@end code/ { incode = 0; next }
 pass == 1 && /^@index nl/ { nwline++; next }
 pass == 1 && incode && /^@nl/ {
@@ -212,7 +212,6 @@ pass == 1 && incode && /^@nl/ {
 }
 pass == 1 && /^@nl/ { nwline++ }
 pass == 1 && incode && /^@text / { pvl = pvl rest(6); next }
-pass == 1 && incode && /^@xref label / && label == "" { label = $3; next }
 pass == 1 && /^@defn / {
 	cline[nc + 0] = nwline
 	name = rest(6)
@@ -224,7 +223,6 @@ pass == 1 && /^@defn / {
 	kc = ++nkch[nch, n]	# pieces of this name in this chapter
 	if (kc == 1) { nbase[nch, n] = claim(slug(name)); cid[nc] = nbase[nch, n] }
 	else cid[nc] = claim(nbase[nch, n] "-" kc)
-	if (label != "") label2c[label] = nc
 	next
 }
 pass == 1 && incode && /^@use / { pvl = pvl "⟨" rest(5) "⟩" }
