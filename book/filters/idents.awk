@@ -63,7 +63,7 @@ function mapfile(tf,    path, l, n, f, ln, s, name) {
 			# Linux's assembler symbol macros: SYM_CODE_START(name) ...
 			if (tf ~ /\.S$/ && tf !~ /\.lds\.S$/) {
 				if (match(l, /SYM_(CODE|FUNC|DATA|INNER_LABEL)(_START)?[A-Z_]*\([A-Za-z_][A-Za-z0-9_]*/) &&
-				    l !~ /SYM_[A-Z_]*_END/) {
+				    l !~ /SYM_[A-Z_]*_END/ && substr(l, RSTART + RLENGTH, 1) !~ /[#\\]/) {	# not a pasted name
 					name = substr(l, RSTART, RLENGTH); sub(/.*\(/, "", name)
 					def(name, "label", tf, n)
 				} else if (match(l, /^[A-Za-z_][A-Za-z0-9_]*:/)) {
