@@ -7,14 +7,16 @@
 # build/book; FILEs default to src.nw/*.nw (in name order = reading order).
 #
 #   OUTDIR/html/index.html, OUTDIR/html/<stem>.html   one page a chapter
+#   OUTDIR/html/idents.html, OUTDIR/html/chunks.html  the indexes
 #   OUTDIR/forklore.pdf                              the whole book
 #   OUTDIR/pdf/forklore.tex, forklore.log            LaTeX intermediates
 #   OUTDIR/work/{all,html,pdf}/                      noweb and Markdown
 #                                                    intermediates
 #
-# Pipeline: noweb's markup | finduses | noidx (front end and
-# cross-referencer) → book/filters/nw2md.awk (Pandoc Markdown, one file a
-# chapter) → pandoc with book/filters/forklore.lua → book/filters/
+# Pipeline: noweb's markup | noidx (front end and
+# cross-referencer), book/filters/idents.sh (ctags on the tangled tree:
+# where each identifier is defined) → book/filters/nw2md.awk (Pandoc
+# Markdown, one file a chapter, plus the identifier and chunk indexes) → pandoc with book/filters/forklore.lua → book/filters/
 # nwlinks.awk (links inside code) → HTML pages; the same Markdown,
 # concatenated, → LaTeX → pdflatex.
 #
@@ -24,7 +26,7 @@
 # ![caption](figures/NAME.svg); forklore.lua turns the .svg into .pdf
 # for the PDF.
 #
-# Needs: noweb, pandoc (Debian 12: 2.17), graphviz when there are
+# Needs: noweb, pandoc (Debian 12: 2.17), universal-ctags, graphviz when there are
 # figures, and for the PDF pdflatex with texlive-latex-base,
 # texlive-latex-recommended, texlive-latex-extra,
 # texlive-fonts-recommended, lmodern.
@@ -97,7 +99,7 @@ for f in "$@"; do
 	[ -f "$f" ] && [ -r "$f" ] || die "cannot read: $f"
 done
 
-for t in markup finduses noidx; do
+for t in markup noidx; do
 	[ -x "$lib/$t" ] || die "noweb's $lib/$t not found (Debian package: noweb)"
 done
 command -v "$PANDOC" >/dev/null 2>&1 || die "pandoc not found (Debian package: pandoc)"
@@ -106,6 +108,7 @@ if [ $want_pdf = 1 ]; then
 		die "pdflatex not found (Debian packages: texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended lmodern)"
 fi
 for f in filters/nw2md.awk filters/nwlinks.awk filters/forklore.lua \
+	filters/idents.sh filters/idents.awk filters/indexes.awk linux-v6.1.tsv \
 	templates/chapter.html css/forklore.css metadata.yaml \
 	latex/preamble.tex latex/settings.yaml; do
 	[ -r "$book/$f" ] || die "missing book/$f"
@@ -140,7 +143,7 @@ if [ -n "$course" ]; then
 fi
 
 # ------------------------------------------------------------------
-# 1. noweb front end: markup | finduses | noidx, then our back end.
+# 1. noweb front end: markup | noidx, idents.sh (ctags), then our back end.
 #    (Sequential steps, so that each one's failure is seen.)
 "$lib/markup" "$@" >"$work/markup.out" 2>"$work/markup.err"
 st=$?
@@ -157,9 +160,16 @@ if [ -s "$work/markup.err" ] || [ $st -ne 0 ]; then
 	sed "s/^/$prog: noweb: /" "$work/markup.err" >&2
 	[ $st -ne 0 ] && noweb_errors=1
 fi
-"$lib/finduses" <"$work/markup.out" >"$work/finduses.out" || die "noweb finduses failed on: $*"
-"$lib/noidx" <"$work/finduses.out" >"$work/noidx.out" || die "noweb noidx failed on: $*"
+"$lib/noidx" <"$work/markup.out" >"$work/noidx.out" || die "noweb noidx failed on: $*"
+# Identifiers: ctags on the tangled sources, mapped back to chunks
+# (book/filters/idents.sh; replaces noweb's finduses).
+sh "$book/filters/idents.sh" "$work" "$@" 2>"$work/idents.err" || {
+	sed "s/^/$prog: /" "$work/idents.err" >&2
+	die "identifier index (book/filters/idents.sh) failed on: $*"
+}
+[ -s "$work/idents.err" ] && sed "s/^/$prog: /" "$work/idents.err" >&2
 "$AWK" -f "$book/filters/nw2md.awk" -v out="$work/md" \
+	-v idents="$work/idents.raw" -v linuxtab="$book/linux-v6.1.tsv" \
 	"$work/noidx.out" "$work/noidx.out" 2>"$work/nw2md.err" || {
 	sed "s/^/$prog: /" "$work/nw2md.err" >&2
 	die "back end nw2md.awk failed on: $*"
@@ -282,6 +292,15 @@ if [ $want_html = 1 ]; then
 		fi
 	done <"$work/md/chapters.tsv"
 	[ $failed = 0 ] || exit 1
+	# The index pages: identifiers and chunks (book/filters/indexes.awk)
+	LC_ALL=C sort -f -t '	' -k1,1 -k2,2 -k5,5 "$work/md/idents.tsv" >"$work/idents.sorted"
+	LC_ALL=C sort -f -t '	' -k1,1 -k5,5n "$work/md/chunkidx.tsv" >"$work/chunkidx.sorted"
+	"$AWK" -f "$book/filters/indexes.awk" -v out="$work/md" \
+		"$work/idents.sorted" "$work/chunkidx.sorted" || die "indexes.awk failed"
+	for p in idents chunks; do
+		cp "$work/md/index.nav.yaml" "$work/md/$p.nav.yaml"
+		html_page $p || { cat "$work/$p.html.err" >&2; die "pandoc failed on the index page $p.html"; }
+	done
 
 	# The landing page: title, subtitle and the chapters.
 	{
@@ -295,6 +314,9 @@ if [ $want_html = 1 ]; then
 		while IFS='	' read -r num stem file title; do
 			printf '%s. [%s](%s.html)\n' "$num" "$title" "$stem"
 		done <"$work/md/chapters.tsv"
+		printf '\n## Indexes {#indexes}\n\n'
+		printf -- '- [Identifiers](idents.html): every function, structure, macro, type, global and assembler label, and the chunk that defines it\n'
+		printf -- '- [Chunks](chunks.html): every chunk by name, where it is defined and where it is used\n'
 	} >"$work/index.md"
 	"$PANDOC" "$work/index.md" --from markdown --to html5 --standalone \
 		--template "$book/templates/chapter.html" \

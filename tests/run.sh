@@ -215,6 +215,8 @@ bench_quick() {
 run_suite tangle sh tests/tangle/run.sh
 run_suite build build_kernels
 run_suite weave sh tests/weave/run.sh
+run_suite weave-idents sh tests/weave/idents.sh
+run_suite linux-refs sh tools/linuxrefs.sh check
 run_suite course sh tests/course/run.sh
 run_suite crash sh tests/boot/crash.sh
 run_suite init sh tests/boot/init.sh

@@ -15,7 +15,7 @@ set -eu
 # texlive from dragging in a Java runtime and hundreds of fonts.
 PKGS="
 	make gcc gcc-multilib binutils
-	noweb pandoc graphviz
+	noweb pandoc graphviz universal-ctags xz-utils
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra
 	texlive-fonts-recommended lmodern poppler-utils
 	qemu-system-x86 cpio gnuplot-nox
@@ -25,7 +25,7 @@ PKGS="
 
 # The commands whose absence tells us a package is missing.  Checking
 # commands is fast enough to run before every `make run` and `make test`.
-TOOLS="gcc ld notangle pandoc dot pdflatex pdftotext qemu-system-i386
+TOOLS="gcc ld notangle pandoc dot ctags xz pdflatex pdftotext qemu-system-i386
 	qemu-system-x86_64 cpio grub-mkrescue xorriso musl-gcc gnuplot"
 
 missing_tools() {

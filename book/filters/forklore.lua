@@ -97,6 +97,56 @@ local function ref_html(list, cur)
   return table.concat(parts)
 end
 
+-- Linux links (nw2md.awk: data-linux="PATH|NAME|LINE;..." from the
+-- "Linux: PATH NAME" markers of the prose): a link to Linux 6.1 on
+-- elixir.bootlin.com, at the line where NAME is defined when known.
+local elixir = 'https://elixir.bootlin.com/linux/v6.1/'
+
+local function linux_refs(s)
+  local l = {}
+  for item in (s or ''):gmatch('[^;]+') do
+    local path, name, line = item:match('^([^|]*)|([^|]*)|([^|]*)$')
+    if path then
+      local ident = name:gsub('^%a+ ', '')
+      local url
+      if tonumber(line) and tonumber(line) > 0 then
+        url = elixir .. 'source/' .. path .. '#L' .. line
+      else
+        url = elixir .. 'A/ident/' .. ident
+      end
+      local label = name:match(' ') and name or (name .. '()')
+      if name:match('^[A-Z_0-9]+$') then label = name end
+      l[#l + 1] = { path = path, name = name, label = label, url = url }
+    end
+  end
+  return l
+end
+
+local function linux_html(list)
+  if #list == 0 then return '' end
+  local parts = {}
+  for i, r in ipairs(list) do
+    parts[#parts + 1] = '<a class="nwlinux" href="' .. html_escape(r.url)
+      .. '" title="Linux 6.1: ' .. html_escape(r.path) .. '">'
+      .. html_escape(r.label) .. '</a>'
+  end
+  return ' <span class="nwlinuxrefs">Linux&#8201;6.1: ' .. table.concat(parts, ', ') .. '</span>'
+end
+
+-- For LaTeX: "Linux 6.1: copy_process() in kernel/fork.c" as inlines
+local function linux_inlines(list)
+  local out = { pandoc.Str('Linux 6.1:'), pandoc.Space() }
+  for i, r in ipairs(list) do
+    if i > 1 then out[#out + 1] = pandoc.Str(';'); out[#out + 1] = pandoc.Space() end
+    out[#out + 1] = pandoc.Link({ pandoc.Code(r.label) }, r.url)
+    out[#out + 1] = pandoc.Space()
+    out[#out + 1] = pandoc.Str('in')
+    out[#out + 1] = pandoc.Space()
+    out[#out + 1] = pandoc.Code(r.path)
+  end
+  return out
+end
+
 local function render_chunk(div, cur)
   local a = div.attributes
   local id = a['data-id']
@@ -107,6 +157,7 @@ local function render_chunk(div, cur)
   local usedin = refs(a['data-usedin'])
   local defs = words(a['data-defs'])
   local isroot = a['data-root'] == '1'
+  local linux = linux_refs(a['data-linux'])
   local code = div.content[1]
 
   if is_html then
@@ -123,7 +174,7 @@ local function render_chunk(div, cur)
       head = head .. ' <span class="nwcont">(continued from '
         .. ref_html(prev, cur) .. ')</span>'
     end
-    head = head .. '</div>'
+    head = head .. linux_html(linux) .. '</div>'
     local foot = {}
     if #nxt > 0 then
       foot[#foot + 1] = 'Continued in ' .. ref_html(nxt, cur) .. '.'
@@ -181,6 +232,14 @@ local function render_chunk(div, cur)
       foot[#foot + 1] = pandoc.Str('.')
     end
     local blocks = { pandoc.Plain(head), code }
+    if #linux > 0 then
+      -- a note before the chunk (\nwlinuxnote may be redefined by the
+      -- preamble; the default is a small flush-right line)
+      local note = linux_inlines(linux)
+      table.insert(note, 1, pandoc.RawInline('latex', '\\nwlinuxnote{'))
+      note[#note + 1] = pandoc.RawInline('latex', '}')
+      table.insert(blocks, 1, pandoc.Plain(note))
+    end
     if #foot > 0 then
       table.insert(foot, 1, pandoc.RawInline('latex', '\\nwchunkfoot{'))
       foot[#foot + 1] = pandoc.RawInline('latex', '}')
@@ -269,6 +328,15 @@ local function process_chapter(div)
   return body
 end
 
+-- The default \nwlinuxnote, unless the preamble defines its own
+-- (\providecommand, at the top of the body: --include-in-header
+-- overrides any header-includes of the metadata).
+local function linux_note_macro(blocks)
+  if not is_latex then return end
+  table.insert(blocks, 1, pandoc.RawBlock('latex',
+    '\\providecommand{\\nwlinuxnote}[1]{\\par\\nopagebreak\\hfill{\\footnotesize #1}\\par\\nopagebreak}'))
+end
+
 function Pandoc(doc)
   for _, b in ipairs(doc.blocks) do
     if b.t == 'Div' and b.classes:includes('nwchapter') then
@@ -283,6 +351,7 @@ function Pandoc(doc)
       out[#out + 1] = b
     end
   end
+  linux_note_macro(out)
   doc.blocks = out
   return doc
 end
