@@ -144,6 +144,31 @@ local function latex_refs(list, cur)
   return table.concat(parts)
 end
 
+-- Linux 6.1 references of a chunk (data-linux="PATH|NAME|LINE;...", from
+-- the "Linux: PATH NAME" markers of the prose): a margin note with links
+-- to elixir.bootlin.com, "Linux 6.1: copy_process() in kernel/fork.c".
+local function latex_linux_note(s)
+  local parts = {}
+  for item in (s or ''):gmatch('[^;]+') do
+    local path, name, line = item:match('^([^|]*)|([^|]*)|([^|]*)$')
+    if path and path ~= '' then
+      local ident = name:gsub('^%a+ ', '')
+      local url = 'https://elixir.bootlin.com/linux/v6.1/'
+      if tonumber(line) and tonumber(line) > 0 then
+        url = url .. 'source/' .. path .. '\\#L' .. line
+      else
+        url = url .. 'A/ident/' .. ident
+      end
+      local label = name
+      if not name:match(' ') and not name:match('^[A-Z_0-9]+$') then label = name .. '()' end
+      parts[#parts + 1] = '\\href{' .. url:gsub('([%%{}])', '\\%1') .. '}{\\nwtt{'
+        .. latex_tt(label) .. '}} in \\nwtt{' .. latex_tt(path) .. '}'
+    end
+  end
+  if #parts == 0 then return nil end
+  return 'Linux~6.1: ' .. table.concat(parts, '; ') .. '.'
+end
+
 -- A chunk: number in the left margin, header, notes in the right
 -- margin (continued from, continued in, used in, the file a root chunk
 -- becomes), the code, then what it defines.
@@ -157,6 +182,8 @@ local function render_chunk_latex(div, cur)
   local usedin = refs(a['data-usedin'])
   local defs = words(a['data-defs'])
   local notes = {}
+  local linux = latex_linux_note(a['data-linux'])
+  if linux then notes[#notes + 1] = linux end
   if #prev > 0 then notes[#notes + 1] = 'Continued from ' .. latex_refs(prev, cur) .. '.' end
   if #nxt > 0 then notes[#notes + 1] = 'Continued in ' .. latex_refs(nxt, cur) .. '.' end
   if #usedin > 0 then

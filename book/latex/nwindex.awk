@@ -9,11 +9,11 @@
 # collect reads noweb's cross-referenced stream (markup | finduses |
 # noidx) and numbers the code chunks as nw2md.awk does (<chapter>.<n>,
 # chapters in @file order).  Identifiers come from noweb's @index defn
-# and @index use lines; when the identifier table idents.tsv exists
-# (columns: name, kind, stem, anchor, chunk number, .nw file, line; a
-# header line is skipped) its definitions are added, with their kind,
-# and their uses are found by scanning the code of every chunk for the
-# name as a whole word.  Chunk names come from @defn and @use.
+# lines; when the identifier table idents.tsv exists (columns: name,
+# kind, stem, anchor, chunk number, .nw file, line; a header line is
+# skipped) its definitions are added, with their kind.  Uses are found
+# by scanning the code of every chunk for the name as a whole word (so
+# noweb's finduses is not needed).  Chunk names come from @defn and @use.
 # Output, one line each (TAB-separated):
 #   I  sortkey  name  kind  defs  uses      an identifier
 #   C  sortkey  name  defs  uses            a chunk name
@@ -59,12 +59,13 @@ stage == "collect" && /^@end code/ { incode = 0; next }
 stage == "collect" && incode && /^@defn / { n = substr($0, 7); addnum(cdef, n, cur); cname[n] = 1; next }
 stage == "collect" && incode && /^@use / { n = substr($0, 6); addnum(cuse, n, cur); cname[n] = 1; next }
 stage == "collect" && /^@index defn / { n = substr($0, 13); addnum(idef, n, cur); ident[n] = 1; next }
-stage == "collect" && incode && /^@index use / { addnum(iuse, substr($0, 12), cur); next }
-stage == "collect" && incode && idents != "" && /^@text / {
+# Uses: every word of the code, with the chunks it occurs in (in book
+# order); an identifier's uses are its word's chunks, less its own.
+stage == "collect" && incode && /^@text / {
 	t = substr($0, 7)
-	while (match(t, /[A-Za-z_$.][A-Za-z0-9_$.]*/)) {
+	while (match(t, /[A-Za-z_][A-Za-z0-9_]*/)) {
 		w = substr(t, RSTART, RLENGTH); t = substr(t, RSTART + RLENGTH)
-		if (w in xdef) addnum(xuse, w, cur)
+		if (!((w, cur) in seen)) { seen[w, cur] = 1; used[w] = used[w] (used[w] == "" ? "" : " ") cur }
 	}
 	next
 }
@@ -126,7 +127,7 @@ END {
 	for (n in ident) {
 		d = merge(idef[n], xdef[n])
 		if (d == "") continue
-		u = minus(merge(iuse[n], xuse[n]), d)
+		u = minus(used[n], d)
 		printf "I\t%s\t%s\t%s\t%s\n", lkey(n), kind[n], d, u
 	}
 	for (n in cname) {
