@@ -267,7 +267,7 @@ if [ $want_pdf = 1 ]; then
 	idents=""
 	[ -s "$work/md/idents.tsv" ] && idents=$work/md/idents.tsv
 	{
-		printf '\\backmatter\n'
+		printf '\\nwbackmatter\n'
 		"$AWK" -f "$book/latex/nwindex.awk" -v stage=collect -v idents="$idents" \
 			"$work/noidx.out" | LC_ALL=C sort -t '	' -k1,1r -k2,2 -k3,3 |
 			"$AWK" -f "$book/latex/nwindex.awk" -v stage=format

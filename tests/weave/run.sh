@@ -442,6 +442,46 @@ cross_page_ref() {
 }
 check "fixtures: <<chunk>> uses link to the first definition, across pages" cross_page_ref
 
+
+# An instructor's note (course overlays, tools/course.sh) in the PDF: the
+# instructornote environment of book/latex/preamble.tex, around prose and
+# a chunk, compiles and shows its tag, its text and the chunk.
+cat >"$out/note.nw" <<'NOTE'
+# A chapter with a note
+
+Some prose before the chunk.
+
+<<note.c>>=
+int noted;
+<<A chunk inside the note>>
+@
+
+```{=latex}
+\begin{instructornote}{Ada Lovelace}
+```
+
+**Instructor's note** (Ada Lovelace): ask why the chunk below is small.
+
+<<A chunk inside the note>>=
+int inside_the_note;
+@
+
+```{=latex}
+\end{instructornote}
+```
+
+Prose after the note.
+NOTE
+instructor_note_ok() {
+	"$weave" -q --pdf -o "$out/note" "$out/note.nw" || return 1
+	command -v pdftotext >/dev/null 2>&1 || return 0
+	pdftotext "$out/note/forklore.pdf" - | tr '\n' ' ' >"$out/note.txt"
+	for _w in Instructor "Ada Lovelace" "ask why the chunk below is small" inside_the_note "Prose after the note"; do
+		grep -q -F "$_w" "$out/note.txt" || { echo "not in the PDF: $_w"; return 1; }
+	done
+}
+check "PDF: an instructor's note (instructornote) with a chunk inside compiles and shows" instructor_note_ok
+
 # ------------------------------------------------------------ stability
 
 stab=$out/stability
