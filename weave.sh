@@ -9,6 +9,9 @@
 #   OUTDIR/html/index.html, OUTDIR/html/<stem>.html   one page a chapter
 #   OUTDIR/forklore.pdf                              the whole book
 #   OUTDIR/pdf/forklore.tex, forklore.log            LaTeX intermediates
+#   OUTDIR/pdf/stats.tsv                             pages, pdflatex runs,
+#                                                    overfull and underfull
+#                                                    hboxes of the PDF
 #   OUTDIR/work/{all,html,pdf}/                      noweb and Markdown
 #                                                    intermediates
 #
@@ -16,7 +19,9 @@
 # cross-referencer) → book/filters/nw2md.awk (Pandoc Markdown, one file a
 # chapter) → pandoc with book/filters/forklore.lua → book/filters/
 # nwlinks.awk (links inside code) → HTML pages; the same Markdown,
-# concatenated, → LaTeX → pdflatex.
+# concatenated, → LaTeX (book/latex/preamble.tex: chunk numbers and
+# page-referenced notes in the margin) with the indexes of identifiers
+# and chunks (book/latex/nwindex.awk) → pdflatex.
 #
 # Figures: every figures/NAME.dot (Graphviz) is drawn by dot, as
 # OUTDIR/html/figures/NAME.svg for the HTML pages and as

@@ -38,6 +38,10 @@ function tex(s) {	# escape text for LaTeX (roman)
 	gsub(/\001/, "\\textbackslash{}", s)
 	return s
 }
+function texpath(s) {	# a chunk name, breakable after a slash
+	s = tex(s); gsub(/\//, "/\\nwbrk{}", s)
+	return s
+}
 
 # ---------------------------------------------------------------- collect
 stage == "collect" && FNR == 1 && !loaded {
@@ -115,7 +119,7 @@ stage == "format" {
 	if (f[1] == "I")
 		printf "\\nwidxent{%s}{%s}{%s}{%s}\n", f[3], tex(f[4]), refs(f[5], "nwidxpdef"), refs(f[6], "nwidxuse")
 	else
-		printf "\\nwcidxent{%s}{%s}{%s}\n", tex(f[3]), refs(f[4], "nwidxpdef"), refs(f[5], "nwidxuse")
+		printf "\\nwcidxent{%s}{%s}{%s}\n", texpath(f[3]), refs(f[4], "nwidxpdef"), refs(f[5], "nwidxuse")
 }
 
 END {
