@@ -338,7 +338,11 @@ if [ $want_pdf = 1 ]; then
 			die "pdflatex failed${where:+ in $where}${line:+ (forklore.tex line $line)}; see $pdfdir/forklore.log"
 		fi
 		[ $run -ge 4 ] && break
-		if [ -f "$work/prev.aux" ] && cmp -s "$work/prev.aux" "$pdfdir/forklore.aux" &&
+		# (The page count, \@abspage@last, is no reference: it may differ.)
+		if [ -f "$work/prev.aux" ] &&
+			grep -v '^\\gdef \\@abspage@last' "$work/prev.aux" >"$work/prev.aux1" &&
+			grep -v '^\\gdef \\@abspage@last' "$pdfdir/forklore.aux" >"$work/cur.aux1" &&
+			cmp -s "$work/prev.aux1" "$work/cur.aux1" &&
 			{ [ ! -f "$pdfdir/forklore.toc" ] || cmp -s "$work/prev.toc" "$pdfdir/forklore.toc"; }; then
 			break
 		fi

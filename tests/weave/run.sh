@@ -101,16 +101,16 @@ html_names() {
 }
 
 # pdf_names DIR: the text of the PDF (pdftotext) or, without poppler,
-# the chunk names in the \nwchunkhead headers of the LaTeX source.
+# the chunk names in the \nwbeginchunk headers of the LaTeX source.
 pdf_text() {
 	if command -v pdftotext >/dev/null 2>&1; then
 		pdftotext "$1/forklore.pdf" - |
 			sed 's/ﬁ/fi/g; s/ﬂ/fl/g; s/ﬀ/ff/g; s/ﬃ/ffi/g; s/ﬄ/ffl/g; s/’/'\''/g' |
 			tr '\n' ' ' | tr -s ' \t' '  '
 	else
-		grep '^\\nwchunkhead{' "$1/pdf/forklore.tex" | "$AWK" '{
-			s = $0; sub(/^\\nwchunkhead\{[^}]*\}\{/, "", s)
-			sub(/\}\{[0-9.]+\}\{\+?\}\{.*$/, "", s)
+		grep '^\\nwbeginchunk{' "$1/pdf/forklore.tex" | "$AWK" '{
+			s = $0; sub(/^\\nwbeginchunk\{[^}]*\}\{[0-9.]+\}\{/, "", s)
+			sub(/\}\{\+?\}\{.*$/, "", s)
 			# pandoc writes \textless{} or "\textless " (before a letter)
 			gsub(/\\textbackslash(\{\}| )?/, "\001", s)
 			gsub(/\\textless(\{\}| )?/, "<", s); gsub(/\\textgreater(\{\}| )?/, ">", s)
