@@ -10,6 +10,9 @@
 #   OUTDIR/html/idents.html, OUTDIR/html/chunks.html  the indexes
 #   OUTDIR/forklore.pdf                              the whole book
 #   OUTDIR/pdf/forklore.tex, forklore.log            LaTeX intermediates
+#   OUTDIR/pdf/stats.tsv                             pages, pdflatex runs,
+#                                                    overfull and underfull
+#                                                    hboxes of the PDF
 #   OUTDIR/work/{all,html,pdf}/                      noweb and Markdown
 #                                                    intermediates
 #
@@ -18,7 +21,9 @@
 # where each identifier is defined) → book/filters/nw2md.awk (Pandoc
 # Markdown, one file a chapter, plus the identifier and chunk indexes) → pandoc with book/filters/forklore.lua → book/filters/
 # nwlinks.awk (links inside code) → HTML pages; the same Markdown,
-# concatenated, → LaTeX → pdflatex.
+# concatenated, → LaTeX (book/latex/preamble.tex: chunk numbers and
+# page-referenced notes in the margin) with the indexes of identifiers
+# and chunks (book/latex/nwindex.awk) → pdflatex.
 #
 # Figures: every figures/NAME.dot (Graphviz) is drawn by dot, as
 # OUTDIR/html/figures/NAME.svg for the HTML pages and as
@@ -110,7 +115,7 @@ fi
 for f in filters/nw2md.awk filters/nwlinks.awk filters/forklore.lua \
 	filters/idents.sh filters/idents.awk filters/indexes.awk linux-v6.1.tsv \
 	templates/chapter.html css/forklore.css metadata.yaml \
-	latex/preamble.tex latex/settings.yaml; do
+	latex/preamble.tex latex/settings.yaml latex/nwindex.awk; do
 	[ -r "$book/$f" ] || die "missing book/$f"
 done
 
@@ -331,7 +336,8 @@ if [ $want_html = 1 ]; then
 fi
 
 # ------------------------------------------------------------------
-# 3. PDF: all chapters in one LaTeX book
+# 3. PDF: all chapters in one LaTeX book, with an index of identifiers
+#    and an index of chunks (book/latex/nwindex.awk) at the end.
 if [ $want_pdf = 1 ]; then
 	t0=$(date +%s)
 	pdfdir=$outdir/pdf
@@ -344,6 +350,17 @@ if [ $want_pdf = 1 ]; then
 		cat "$work/md/$stem.md" >>"$work/book.md"
 		printf '\n' >>"$work/book.md"
 	done <"$work/md/chapters.tsv"
+	# The indexes, from noweb's cross-reference and, when there is one,
+	# the identifier table md/idents.tsv (name, kind, stem, anchor,
+	# chunk number, .nw file, line).
+	idents=""
+	[ -s "$work/md/idents.tsv" ] && idents=$work/md/idents.tsv
+	{
+		printf '\\nwbackmatter\n'
+		"$AWK" -f "$book/latex/nwindex.awk" -v stage=collect -v idents="$idents" \
+			"$work/noidx.out" | LC_ALL=C sort -t '	' -k1,1r -k2,2 -k3,3 |
+			"$AWK" -f "$book/latex/nwindex.awk" -v stage=format
+	} >"$work/backmatter.tex" || die "book/latex/nwindex.awk failed"
 	"$PANDOC" "$work/book.md" \
 		--from markdown-auto_identifiers --to latex --standalone \
 		--top-level-division=chapter --toc \
@@ -352,6 +369,7 @@ if [ $want_pdf = 1 ]; then
 		--include-in-header "$book/latex/preamble.tex" \
 		${course_meta:+--metadata-file "$course_meta"} \
 		${course_meta:+--include-in-header "$book/courses/course.tex"} \
+		--include-after-body "$work/backmatter.tex" \
 		--lua-filter "$book/filters/forklore.lua" \
 		--output "$work/forklore.tex" 2>"$work/pdf.err" || {
 		cat "$work/pdf.err" >&2
@@ -362,18 +380,25 @@ if [ $want_pdf = 1 ]; then
 		-v refs="$work/md/refs.tsv" "$work/forklore.tex" >"$pdfdir/forklore.tex" ||
 		die "nwlinks.awk failed on $pdfdir/forklore.tex"
 	rm -f "$pdfdir/forklore.pdf"
-	# pdflatex until the table of contents and cross-references settle
-	# (the .aux and .toc of a run equal those it read; at most 3 runs,
-	# one more if a stale .aux from an earlier build broke the first).
+	# pdflatex until the table of contents and the page references
+	# settle: the .aux and .toc of a run equal those it read.  From
+	# scratch that is two runs (the first in draft mode: no PDF
+	# written); the table of contents has its own page numbers (i, ii,
+	# ...), so its growth moves no chunk.  At most 4 runs; one more if a
+	# stale .aux from an earlier build broke the first.
 	run=0
 	while :; do
 		run=$((run + 1))
+		draft=
+		[ -f "$pdfdir/forklore.aux" ] || draft=-draftmode
+		rm -f "$work/prev.aux" "$work/prev.toc"
 		for x in aux toc; do
 			[ -f "$pdfdir/forklore.$x" ] && cp "$pdfdir/forklore.$x" "$work/prev.$x"
 		done
-		(cd "$pdfdir" && "$PDFLATEX" -interaction=nonstopmode -halt-on-error \
+		(cd "$pdfdir" && "$PDFLATEX" $draft -interaction=nonstopmode -halt-on-error \
 			-file-line-error forklore.tex >"$work/pdflatex.out" 2>&1 </dev/null)
 		st=$?
+		[ -n "$draft" ] && [ $st -eq 0 ] && continue
 		if { [ $st -ne 0 ] || [ ! -s "$pdfdir/forklore.pdf" ]; } &&
 			[ $run -eq 1 ] && [ -f "$work/prev.aux" ]; then
 			# Perhaps a stale .aux from an earlier build: once more
@@ -399,15 +424,30 @@ if [ $want_pdf = 1 ]; then
 			die "pdflatex failed${where:+ in $where}${line:+ (forklore.tex line $line)}; see $pdfdir/forklore.log"
 		fi
 		[ $run -ge 4 ] && break
-		if [ -f "$work/prev.aux" ] && cmp -s "$work/prev.aux" "$pdfdir/forklore.aux" &&
+		# (The page count, \@abspage@last, is no reference: it may differ.)
+		if [ -f "$work/prev.aux" ] &&
+			grep -v '^\\gdef \\@abspage@last' "$work/prev.aux" >"$work/prev.aux1" &&
+			grep -v '^\\gdef \\@abspage@last' "$pdfdir/forklore.aux" >"$work/cur.aux1" &&
+			cmp -s "$work/prev.aux1" "$work/cur.aux1" &&
 			{ [ ! -f "$pdfdir/forklore.toc" ] || cmp -s "$work/prev.toc" "$pdfdir/forklore.toc"; }; then
 			break
 		fi
 	done
 	cp "$pdfdir/forklore.pdf" "$outdir/forklore.pdf" || die "cannot copy the PDF"
-	pages=$(sed -n 's/^Output written on .*(\([0-9]*\) pages\{0,1\},.*/\1/p' "$pdfdir/forklore.log")
+	log=$pdfdir/forklore.log
+	pages=$(sed -n 's/^Output written on .*(\([0-9]*\) pages\{0,1\},.*/\1/p' "$log")
+	# Typesetting quality: overfull and underfull lines (hboxes) of the
+	# final run; tests/weave/run.sh keeps the count under a threshold.
+	overfull=$(grep -c '^Overfull \\hbox' "$log")
+	underfull=$(grep -c '^Underfull \\hbox' "$log")
+	printf 'overfull\t%s\nunderfull\t%s\npages\t%s\nruns\t%s\n' \
+		"$overfull" "$underfull" "${pages:-0}" "$run" >"$pdfdir/stats.tsv"
+	if grep -q 'There were undefined references\|Reference .* undefined' "$log"; then
+		grep 'Reference .* undefined' "$log" | sed -n "1,5s/^/$prog: /p" >&2
+		warn "the PDF has undefined references (see $log)"
+	fi
 	t1=$(date +%s)
-	say "PDF: $outdir/forklore.pdf (${pages:-?} pages, $run pdflatex runs, $((t1 - t0)) s)"
+	say "PDF: $outdir/forklore.pdf (${pages:-?} pages, $run pdflatex runs, $((t1 - t0)) s, $overfull overfull and $underfull underfull hboxes)"
 fi
 if [ $noweb_errors = 1 ]; then
 	die "noweb reported errors in the sources (see above); the book was woven anyway"

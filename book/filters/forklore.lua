@@ -133,18 +133,132 @@ local function linux_html(list)
   return ' <span class="nwlinuxrefs">Linux&#8201;6.1: ' .. table.concat(parts, ', ') .. '</span>'
 end
 
--- For LaTeX: "Linux 6.1: copy_process() in kernel/fork.c" as inlines
-local function linux_inlines(list)
-  local out = { pandoc.Str('Linux 6.1:'), pandoc.Space() }
-  for i, r in ipairs(list) do
-    if i > 1 then out[#out + 1] = pandoc.Str(';'); out[#out + 1] = pandoc.Space() end
-    out[#out + 1] = pandoc.Link({ pandoc.Code(r.label) }, r.url)
-    out[#out + 1] = pandoc.Space()
-    out[#out + 1] = pandoc.Str('in')
-    out[#out + 1] = pandoc.Space()
-    out[#out + 1] = pandoc.Code(r.path)
+-- ------------------------------------------------------------------
+-- LaTeX (the PDF book).  Everything the PDF writer needs that the HTML
+-- writer does not lives in these functions; the macros are in
+-- book/latex/preamble.tex.
+
+-- Text for LaTeX's typewriter font, with a break point (\nwbrk) after
+-- / _ . , -> in long words so that paths and identifiers in prose do
+-- not run into the margin.
+local latex_tt_map = {
+  ['\\'] = '\\textbackslash{}', ['{'] = '\\{', ['}'] = '\\}', ['$'] = '\\$',
+  ['&'] = '\\&', ['#'] = '\\#', ['%'] = '\\%', ['_'] = '\\_',
+  ['^'] = '\\^{}', ['~'] = '\\textasciitilde{}', ['<'] = '\\textless{}',
+  ['>'] = '\\textgreater{}', ["'"] = '\\textquotesingle{}',
+  ['`'] = '\\textasciigrave{}', ['"'] = '\\textquotedbl{}', ['-'] = '-{}',
+  ['|'] = '\\textbar{}',
+}
+local function latex_tt(s)
+  local long = #s > 14
+  local out = {}
+  local n = #s
+  local i = 1
+  for ch in s:gmatch(utf8 and utf8.charpattern or '.') do
+    out[#out + 1] = latex_tt_map[ch] or ch
+    if long and i > 2 and i < n - 1 and (ch == '/' or ch == '_' or ch == '.' or ch == ',') then
+      out[#out + 1] = '\\nwbrk{}'
+    end
+    i = i + #ch
   end
-  return out
+  return table.concat(out)
+end
+
+local function latex_label(href, cur)
+  local t = resolve(href, cur)
+  return (t:gsub('^#', ''))
+end
+
+-- "75.1 (p. 410), 75.4 (p. 411) and 76.2 (p. 430)"
+local function latex_refs(list, cur)
+  local parts = {}
+  for i, r in ipairs(list) do
+    local sep = ''
+    if i > 1 then sep = (i == #list) and ' and ' or ', ' end
+    parts[#parts + 1] = sep .. '\\nwcref{' .. latex_label(r.href, cur) .. '}{' .. r.num .. '}'
+  end
+  return table.concat(parts)
+end
+
+-- Linux 6.1 references of a chunk (data-linux="PATH|NAME|LINE;...", from
+-- the "Linux: PATH NAME" markers of the prose): a margin note with links
+-- to elixir.bootlin.com, "Linux 6.1: copy_process() in kernel/fork.c".
+local function latex_linux_note(s)
+  local parts = {}
+  for item in (s or ''):gmatch('[^;]+') do
+    local path, name, line = item:match('^([^|]*)|([^|]*)|([^|]*)$')
+    if path and path ~= '' then
+      local ident = name:gsub('^%a+ ', '')
+      local url = 'https://elixir.bootlin.com/linux/v6.1/'
+      if tonumber(line) and tonumber(line) > 0 then
+        url = url .. 'source/' .. path .. '\\#L' .. line
+      else
+        url = url .. 'A/ident/' .. ident
+      end
+      local label = name
+      if not name:match(' ') and not name:match('^[A-Z_0-9]+$') then label = name .. '()' end
+      parts[#parts + 1] = '\\href{' .. url:gsub('([%%{}])', '\\%1') .. '}{\\nwtt{'
+        .. latex_tt(label) .. '}} in \\nwtt{' .. latex_tt(path) .. '}'
+    end
+  end
+  if #parts == 0 then return nil end
+  return 'Linux~6.1: ' .. table.concat(parts, '; ') .. '.'
+end
+
+-- A chunk: number in the left margin, header, notes in the right
+-- margin (continued from, continued in, used in, the file a root chunk
+-- becomes), the code, then what it defines.
+local function render_chunk_latex(div, cur)
+  local a = div.attributes
+  local label = cur .. ':' .. a['data-id']
+  local name = a['data-name'] or '?'
+  local num = a['data-num'] or ''
+  local k = tonumber(a['data-k'] or '1') or 1
+  local prev, nxt = refs(a['data-prev']), refs(a['data-next'])
+  local usedin = refs(a['data-usedin'])
+  local defs = words(a['data-defs'])
+  local notes = {}
+  local linux = latex_linux_note(a['data-linux'])
+  if linux then notes[#notes + 1] = linux end
+  if #prev > 0 then notes[#notes + 1] = 'Continued from ' .. latex_refs(prev, cur) .. '.' end
+  if #nxt > 0 then notes[#notes + 1] = 'Continued in ' .. latex_refs(nxt, cur) .. '.' end
+  if #usedin > 0 then
+    notes[#notes + 1] = 'Used in ' .. latex_refs(usedin, cur) .. '.'
+  elseif a['data-root'] == '1' then
+    notes[#notes + 1] = 'Root chunk: the file \\nwtt{' .. latex_tt(name) .. '}.'
+  end
+  local head = {
+    pandoc.RawInline('latex', '\\nwbeginchunk{' .. label .. '}{' .. num .. '}{'),
+    pandoc.Str(name),
+    pandoc.RawInline('latex', '}{' .. (k > 1 and '+' or '') .. '}{'
+      .. table.concat(notes, '\\\\') .. '}'),
+  }
+  local foot = ''
+  if #defs > 0 then
+    local d = {}
+    for _, w in ipairs(defs) do d[#d + 1] = '\\nwdefid{' .. w .. '}' end
+    foot = 'Defines ' .. table.concat(d, ', ') .. '.'
+  end
+  return { pandoc.Plain(head), div.content[1],
+    pandoc.RawBlock('latex', '\\nwendchunk{' .. foot .. '}') }
+end
+
+-- Inline code in prose: breakable (see latex_tt).  Code in headings is
+-- left to Pandoc, which also writes the PDF bookmark's text.
+local function latex_code(c)
+  return pandoc.RawInline('latex', '\\nwtt{' .. latex_tt(c.text) .. '}')
+end
+
+local function latex_inlines_filter()
+  return {
+    Code = latex_code,
+  }
+end
+
+local function latex_prose(blocks)
+  local inner = latex_inlines_filter()
+  local function conv(b) return pandoc.walk_block(b, inner) end
+  return pandoc.walk_block(pandoc.Div(blocks), { Para = conv, Plain = conv }).content
 end
 
 local function render_chunk(div, cur)
@@ -197,58 +311,7 @@ local function render_chunk(div, cur)
     return pandoc.Div(blocks, pandoc.Attr(id, { 'nwchunk' }))
   end
 
-  if is_latex then
-    local label = cur .. ':' .. id
-    local head = { pandoc.RawInline('latex', '\\nwchunkhead{' .. label .. '}{'),
-      pandoc.Str(name),
-      pandoc.RawInline('latex', '}{' .. num .. '}{' .. (k > 1 and '+' or '') .. '}{') }
-    if #prev > 0 then
-      head[#head + 1] = pandoc.Str('(continued from ')
-      append(head, ref_inlines(prev, cur))
-      head[#head + 1] = pandoc.Str(')')
-    end
-    head[#head + 1] = pandoc.RawInline('latex', '}')
-    local foot = {}
-    if #nxt > 0 then
-      foot[#foot + 1] = pandoc.Str('Continued in ')
-      append(foot, ref_inlines(nxt, cur))
-      foot[#foot + 1] = pandoc.Str('. ')
-    end
-    if #usedin > 0 then
-      foot[#foot + 1] = pandoc.Str('Used in ')
-      append(foot, ref_inlines(usedin, cur))
-      foot[#foot + 1] = pandoc.Str('. ')
-    elseif isroot then
-      foot[#foot + 1] = pandoc.Str('Root chunk: tangled to ')
-      foot[#foot + 1] = pandoc.Code(name)
-      foot[#foot + 1] = pandoc.Str('. ')
-    end
-    if #defs > 0 then
-      foot[#foot + 1] = pandoc.Str('Defines ')
-      for i, w in ipairs(defs) do
-        if i > 1 then foot[#foot + 1] = pandoc.Str(', ') end
-        foot[#foot + 1] = pandoc.Code(w)
-      end
-      foot[#foot + 1] = pandoc.Str('.')
-    end
-    local blocks = { pandoc.Plain(head), code }
-    if #linux > 0 then
-      -- a note before the chunk (\nwlinuxnote may be redefined by the
-      -- preamble; the default is a small flush-right line)
-      local note = linux_inlines(linux)
-      table.insert(note, 1, pandoc.RawInline('latex', '\\nwlinuxnote{'))
-      note[#note + 1] = pandoc.RawInline('latex', '}')
-      table.insert(blocks, 1, pandoc.Plain(note))
-    end
-    if #foot > 0 then
-      table.insert(foot, 1, pandoc.RawInline('latex', '\\nwchunkfoot{'))
-      foot[#foot + 1] = pandoc.RawInline('latex', '}')
-      blocks[#blocks + 1] = pandoc.Plain(foot)
-    else
-      blocks[#blocks + 1] = pandoc.RawBlock('latex', '\\nwchunkend')
-    end
-    return blocks
-  end
+  if is_latex then return render_chunk_latex(div, cur) end
 
   return div
 end
@@ -328,15 +391,6 @@ local function process_chapter(div)
   return body
 end
 
--- The default \nwlinuxnote, unless the preamble defines its own
--- (\providecommand, at the top of the body: --include-in-header
--- overrides any header-includes of the metadata).
-local function linux_note_macro(blocks)
-  if not is_latex then return end
-  table.insert(blocks, 1, pandoc.RawBlock('latex',
-    '\\providecommand{\\nwlinuxnote}[1]{\\par\\nopagebreak\\hfill{\\footnotesize #1}\\par\\nopagebreak}'))
-end
-
 function Pandoc(doc)
   for _, b in ipairs(doc.blocks) do
     if b.t == 'Div' and b.classes:includes('nwchapter') then
@@ -351,7 +405,7 @@ function Pandoc(doc)
       out[#out + 1] = b
     end
   end
-  linux_note_macro(out)
   doc.blocks = out
+  if is_latex then doc.blocks = latex_prose(doc.blocks) end
   return doc
 end
