@@ -7,6 +7,7 @@
 # build/book; FILEs default to src.nw/*.nw (in name order = reading order).
 #
 #   OUTDIR/html/index.html, OUTDIR/html/<stem>.html   one page a chapter
+#   OUTDIR/html/{css,js}/, OUTDIR/html/pagefind/     style, script, search
 #   OUTDIR/forklore.pdf                              the whole book
 #   OUTDIR/pdf/forklore.tex, forklore.log            LaTeX intermediates
 #   OUTDIR/work/{all,html,pdf}/                      noweb and Markdown
@@ -15,7 +16,8 @@
 # Pipeline: noweb's markup | finduses | noidx (front end and
 # cross-referencer) → book/filters/nw2md.awk (Pandoc Markdown, one file a
 # chapter) → pandoc with book/filters/forklore.lua → book/filters/
-# nwlinks.awk (links inside code) → HTML pages; the same Markdown,
+# nwlinks.awk (links inside code) → book/templates/finish.awk → HTML
+# pages, and Pagefind's search index of them; the same Markdown,
 # concatenated, → LaTeX → pdflatex.
 #
 # Figures: every figures/NAME.dot (Graphviz) is drawn by dot, as
@@ -31,7 +33,9 @@
 #
 # Environment: WEAVE_JOBS (parallel pandoc runs; default: number of CPUs),
 # NOWEB_LIB (default /usr/lib/noweb), PANDOC, PDFLATEX, AWK, DOT,
-# WEAVE_FIGURES (the figures' directory; default figures/ beside weave.sh).
+# WEAVE_FIGURES (the figures' directory; default figures/ beside weave.sh),
+# WEAVE_SEARCH (0: no search index; 1: require one; default: build it
+# with tools/search-index.sh when Pagefind is installed).
 
 set -u
 prog=weave.sh
@@ -98,7 +102,8 @@ if [ $want_pdf = 1 ]; then
 		die "pdflatex not found (Debian packages: texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended lmodern)"
 fi
 for f in filters/nw2md.awk filters/nwlinks.awk filters/forklore.lua \
-	templates/chapter.html css/forklore.css metadata.yaml \
+	templates/chapter.html templates/finish.awk css/forklore.css \
+	js/forklore.js metadata.yaml \
 	latex/preamble.tex latex/settings.yaml; do
 	[ -r "$book/$f" ] || die "missing book/$f"
 done
@@ -180,16 +185,39 @@ html_page() {
 		--toc --toc-depth=2 \
 		--output "$work/$1.html" 2>"$work/$1.html.err" || return 1
 	"$AWK" -f "$book/filters/nwlinks.awk" -v fmt=html -v cur="$1" \
-		-v refs="$work/md/refs.tsv" "$work/$1.html" >"$outdir/html/$1.html" \
+		-v refs="$work/md/refs.tsv" "$work/$1.html" >"$work/$1.linked.html" \
 		2>>"$work/$1.html.err" || return 1
+	# lighter code markup, and marks for the search index
+	"$AWK" -f "$book/templates/finish.awk" "$work/$1.linked.html" \
+		>"$outdir/html/$1.html" 2>>"$work/$1.html.err" || return 1
+}
+
+# search_index DIR: Pagefind's index of the site in DIR, as DIR/pagefind/
+# (tools/search-index.sh; WEAVE_SEARCH=0 skips it, =1 requires it, and
+# the default builds it when Pagefind is installed by `make deps`).
+search_index() {
+	case ${WEAVE_SEARCH:-auto} in
+	0|no) return 0 ;;
+	1|yes) ;;
+	*) sh "$root/tools/search-index.sh" --check 2>/dev/null || {
+		say "no search index: Pagefind is not installed (make deps)"
+		return 0
+	} ;;
+	esac
+	sh "$root/tools/search-index.sh" "$1" >"$work/pagefind.log" 2>&1 || {
+		sed "s/^/$prog: pagefind: /" "$work/pagefind.log" >&2
+		die "the search index (tools/search-index.sh $1) failed"
+	}
 }
 
 # ------------------------------------------------------------------
 # 2. HTML: one page a chapter, plus index.html
 if [ $want_html = 1 ]; then
 	t0=$(date +%s)
-	rm -rf "$outdir/html" && mkdir -p "$outdir/html/css" || die "cannot create $outdir/html"
+	rm -rf "$outdir/html" && mkdir -p "$outdir/html/css" "$outdir/html/js" ||
+		die "cannot create $outdir/html"
 	cp "$book/css/forklore.css" "$outdir/html/css/" || die "cannot copy the stylesheet"
+	cp "$book/js/forklore.js" "$outdir/html/js/" || die "cannot copy the script"
 	render_figures svg "$outdir/html/figures"
 	jobs=${WEAVE_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 	case $jobs in ''|*[!0-9]*|0) jobs=2 ;; esac
@@ -243,6 +271,8 @@ if [ $want_html = 1 ]; then
 		cat "$work/index.err" >&2
 		die "pandoc failed on the landing page (index.html)"
 	}
+	# The search index (Pagefind) of the chapter pages
+	search_index "$outdir/html"
 	t1=$(date +%s)
 	say "HTML: $outdir/html/index.html and $nchap chapter pages ($((t1 - t0)) s)"
 fi
