@@ -8,7 +8,7 @@
 # README both point at this script.  The npm packages (Pagefind for the
 # book's search, playwright-core to drive Debian's chromium in
 # tests/browser) are pinned in tools/node/package.json and
-# package-lock.json and installed by `npm ci` into
+# package-lock.json and installed by `npm install --no-save` into
 # tools/node/node_modules (not committed); nothing downloads a browser.  We install as root directly, through
 # sudo otherwise, and when neither works we print the exact apt-get line
 # and fail, so that a fresh Debian 12 machine needs nothing but `make`.
@@ -61,8 +61,11 @@ npm_current() {
 npm_install() {
 	npm_current && return 0
 	command -v npm >/dev/null 2>&1 || { echo "deps: npm not found" >&2; return 1; }
-	echo "deps: npm ci in tools/node (pagefind, playwright-core)"
-	(cd "$here/node" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+	echo "deps: npm install in tools/node (pagefind, playwright-core, as locked)"
+	# not `npm ci`: it refuses a lock that lacks the optional
+	# packages of other platforms (pagefind's binaries), which the
+	# registry here does not all have; --no-save keeps the lock as it is.
+	(cd "$here/node" && npm install --no-save --no-audit --no-fund --loglevel=error) || return 1
 	touch "$here/node/node_modules/.package-lock.json"
 }
 
