@@ -9,8 +9,9 @@
 #    Operators are drawn in the text colour (forklore.css).
 # 2. For Pagefind (tools/search-index.sh), a chunk's <div id=... class=
 #    "nwchunk"> gets data-pagefind-title="NAME NUMBER", so that a search
-#    result points into the chunk itself; chunk headers and footers (the
-#    chunk's name, "Defines ...") weigh more than prose.
+#    result points into the chunk itself; a chunk's header (its name)
+#    and the "Defines ..." of its footer (the identifiers it defines)
+#    weigh more than prose.
 #
 # Usage: awk -f finish.awk PAGE.html > OUT.html
 # POSIX awk only (runs under mawk).
@@ -77,7 +78,9 @@ held != "" {
 /^<div id="[^"]*" class="nwchunk">$/ { held = line; next }
 {
 	sub(/^<div class="nwhead">/, "<div class=\"nwhead\" data-pagefind-weight=\"6\">", line)
-	sub(/^<div class="nwfoot">/, "<div class=\"nwfoot\" data-pagefind-weight=\"3\">", line)
+	if (line ~ /^<div class="nwfoot">/ && line ~ /<\/div>$/ && (k = index(line, "Defines ")) > 0)
+		line = substr(line, 1, k - 1) "<span data-pagefind-weight=\"10\">" \
+			substr(line, k, length(line) - k - 5) "</span></div>"
 	print line
 }
 END { if (held != "") print held }

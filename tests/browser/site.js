@@ -319,6 +319,29 @@ async function main() {
       const subs = await page.$$eval("a.search-sub", (as) => as.map((a) => a.getAttribute("href")));
       return subs.some((h) => h.endsWith(fork + "#" + id)) ? true : `"${name}": no link to ${fork}#${id} in ${subs.join(" ")}`;
     });
+    // the chunk that defines kernel_clone (its footer says "Defines")
+    let defPage = null, defId = null;
+    for (const c of chapters) {
+      const h = fs.readFileSync(path.join(site, c), "utf8");
+      for (const part of h.split(/(?=<div id="[^"]*" class="nwchunk")/)) {
+        const m = /^<div id="([^"]*)" class="nwchunk"/.exec(part);
+        if (m && /class="nwfoot"[^]*Defines [^]*<code>kernel_clone<\/code>/.test(part)) { defPage = c; defId = m[1]; break; }
+      }
+      if (defPage) break;
+    }
+    await check("search: an identifier (kernel_clone) finds the chunk that defines it first", async () => {
+      if (!defPage) return "no chunk says it defines kernel_clone";
+      await page.goto(url);
+      await page.fill("#search-input", "kernel_clone");
+      await page.locator(".search-result a.search-page").first().waitFor({ state: "visible" });
+      const first = await page.$eval(".search-result", (li) => ({
+        page: li.querySelector("a.search-page").getAttribute("href"),
+        subs: Array.from(li.querySelectorAll("a.search-sub")).map((a) => a.getAttribute("href")),
+      }));
+      if (!first.page.endsWith(defPage)) return `first result ${first.page}, not ${defPage}`;
+      return first.subs.some((h) => h.endsWith(defPage + "#" + defId)) ? true :
+        `no link to ${defPage}#${defId} among ${first.subs.join(" ")}`;
+    });
     await check("search: ← and → in the search box do not turn the page", async () => {
       await page.goto(url);
       await page.fill("#search-input", "fork");
