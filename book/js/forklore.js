@@ -77,9 +77,6 @@
     if (ev.shiftKey) return;
     var rel = ev.key === "ArrowLeft" ? "prev" : ev.key === "ArrowRight" ? "next" : null;
     if (rel) {
-      /* not when the arrow scrolls something sideways: a code block
-         that has the focus */
-      if (ev.target && ev.target.closest && ev.target.closest("pre")) return;
       var link = $('link[rel="' + rel + '"]');
       if (link) { ev.preventDefault(); location.href = link.href; }
       return;
@@ -119,7 +116,7 @@
   function setupCrumbs() {
     var nav = $(".breadcrumbs");
     var heads = $all("main h2[id]");
-    if (!nav || !heads.length || !("IntersectionObserver" in window)) return;
+    if (!nav || !heads.length) return;
     var sep = make("span", "crumbsep", "›");
     var crumb = make("a", "crumb-section");
     sep.hidden = crumb.hidden = true;
