@@ -17,7 +17,7 @@ $(error ARCH must be one of: $(ARCHES))
 endif
 
 .PHONY: all help deps check-deps tangle kernels user run debug test test-host \
-	test-guest book html pdf iso bench clean course course-check grade publish
+	test-guest book html pdf serve iso bench clean course course-check grade publish
 
 all: kernels ## build both kernels (build/<arch>/forklore.elf)
 
@@ -102,6 +102,14 @@ book: html pdf ## weave the book (HTML and PDF) into build/book/
 
 html: ## weave the HTML book into build/book/html/
 	./weave.sh --html -o $(B)/book $(NW)
+
+# The site over HTTP on localhost (search needs HTTP, not file://);
+# weaves it first if it is not there.  PORT=8000 by default.
+PORT    ?= 8000
+serve: ## serve the HTML book on http://127.0.0.1:PORT/ (PORT=8000; weaves it first if needed)
+	@[ -f $(B)/book/html/index.html ] || $(MAKE) --no-print-directory html
+	@echo "  SERVE http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	@cd $(B)/book/html && python3 -m http.server $(PORT) --bind 127.0.0.1
 
 pdf: ## weave the PDF book into build/book/forklore.pdf
 	./weave.sh --pdf -o $(B)/book $(NW)

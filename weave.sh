@@ -8,6 +8,7 @@
 #
 #   OUTDIR/html/index.html, OUTDIR/html/<stem>.html   one page a chapter
 #   OUTDIR/html/idents.html, OUTDIR/html/chunks.html  the indexes
+#   OUTDIR/html/{css,js}/, OUTDIR/html/pagefind/     style, script, search
 #   OUTDIR/forklore.pdf                              the whole book
 #   OUTDIR/pdf/forklore.tex, forklore.log            LaTeX intermediates
 #   OUTDIR/pdf/stats.tsv                             pages, pdflatex runs,
@@ -19,11 +20,13 @@
 # Pipeline: noweb's markup | noidx (front end and
 # cross-referencer), book/filters/idents.sh (ctags on the tangled tree:
 # where each identifier is defined) → book/filters/nw2md.awk (Pandoc
-# Markdown, one file a chapter, plus the identifier and chunk indexes) → pandoc with book/filters/forklore.lua → book/filters/
-# nwlinks.awk (links inside code) → HTML pages; the same Markdown,
-# concatenated, → LaTeX (book/latex/preamble.tex: chunk numbers and
-# page-referenced notes in the margin) with the indexes of identifiers
-# and chunks (book/latex/nwindex.awk) → pdflatex.
+# Markdown, one file a chapter, plus the identifier and chunk indexes)
+# → pandoc with book/filters/forklore.lua → book/filters/nwlinks.awk
+# (links inside code) → book/templates/finish.awk → HTML pages, and
+# Pagefind's search index of them; the same Markdown, concatenated, →
+# LaTeX (book/latex/preamble.tex: chunk numbers and page-referenced notes
+# in the margin) with the indexes of identifiers and chunks
+# (book/latex/nwindex.awk) → pdflatex.
 #
 # Figures: every figures/NAME.dot (Graphviz) is drawn by dot, as
 # OUTDIR/html/figures/NAME.svg for the HTML pages and as
@@ -42,6 +45,8 @@
 # WEAVE_COURSE (same as --course), KEEP_GOING=1 (--course: weave even
 # with dangling anchors),
 # WEAVE_BENCH (the results of `make bench` to include; default build/bench).
+# WEAVE_SEARCH (0: no search index; 1: require one; default: build it
+# with tools/search-index.sh when Pagefind is installed).
 
 set -u
 prog=weave.sh
@@ -114,7 +119,8 @@ if [ $want_pdf = 1 ]; then
 fi
 for f in filters/nw2md.awk filters/nwlinks.awk filters/forklore.lua \
 	filters/idents.sh filters/idents.awk filters/indexes.awk linux-v6.1.tsv \
-	templates/chapter.html css/forklore.css metadata.yaml \
+	templates/chapter.html templates/finish.awk css/forklore.css \
+	js/forklore.js metadata.yaml \
 	latex/preamble.tex latex/settings.yaml latex/nwindex.awk; do
 	[ -r "$book/$f" ] || die "missing book/$f"
 done
@@ -249,16 +255,39 @@ html_page() {
 		--toc --toc-depth=2 \
 		--output "$work/$1.html" 2>"$work/$1.html.err" || return 1
 	"$AWK" -f "$book/filters/nwlinks.awk" -v fmt=html -v cur="$1" \
-		-v refs="$work/md/refs.tsv" "$work/$1.html" >"$outdir/html/$1.html" \
+		-v refs="$work/md/refs.tsv" "$work/$1.html" >"$work/$1.linked.html" \
 		2>>"$work/$1.html.err" || return 1
+	# lighter code markup, and marks for the search index
+	"$AWK" -f "$book/templates/finish.awk" "$work/$1.linked.html" \
+		>"$outdir/html/$1.html" 2>>"$work/$1.html.err" || return 1
+}
+
+# search_index DIR: Pagefind's index of the site in DIR, as DIR/pagefind/
+# (tools/search-index.sh; WEAVE_SEARCH=0 skips it, =1 requires it, and
+# the default builds it when Pagefind is installed by `make deps`).
+search_index() {
+	case ${WEAVE_SEARCH:-auto} in
+	0|no) return 0 ;;
+	1|yes) ;;
+	*) sh "$root/tools/search-index.sh" --check 2>/dev/null || {
+		say "no search index: Pagefind is not installed (make deps)"
+		return 0
+	} ;;
+	esac
+	sh "$root/tools/search-index.sh" "$1" >"$work/pagefind.log" 2>&1 || {
+		sed "s/^/$prog: pagefind: /" "$work/pagefind.log" >&2
+		die "the search index (tools/search-index.sh $1) failed"
+	}
 }
 
 # ------------------------------------------------------------------
 # 2. HTML: one page a chapter, plus index.html
 if [ $want_html = 1 ]; then
 	t0=$(date +%s)
-	rm -rf "$outdir/html" && mkdir -p "$outdir/html/css" || die "cannot create $outdir/html"
+	rm -rf "$outdir/html" && mkdir -p "$outdir/html/css" "$outdir/html/js" ||
+		die "cannot create $outdir/html"
 	cp "$book/css/forklore.css" "$outdir/html/css/" || die "cannot copy the stylesheet"
+	cp "$book/js/forklore.js" "$outdir/html/js/" || die "cannot copy the script"
 	# HOOK course overlays (issue 7): the notes' style
 	if [ -n "$course" ]; then
 		cat "$book/courses/course.css" >>"$outdir/html/css/forklore.css" ||
@@ -331,6 +360,8 @@ if [ $want_html = 1 ]; then
 		cat "$work/index.err" >&2
 		die "pandoc failed on the landing page (index.html)"
 	}
+	# The search index (Pagefind) of the chapter pages
+	search_index "$outdir/html"
 	t1=$(date +%s)
 	say "HTML: $outdir/html/index.html and $nchap chapter pages ($((t1 - t0)) s)"
 fi

@@ -217,6 +217,8 @@ run_suite build build_kernels
 run_suite weave sh tests/weave/run.sh
 run_suite weave-idents sh tests/weave/idents.sh
 run_suite linux-refs sh tools/linuxrefs.sh check
+# The site the weave suite made, in headless Chromium (tests/browser).
+run_suite browser sh tests/browser/run.sh
 run_suite course sh tests/course/run.sh
 run_suite crash sh tests/boot/crash.sh
 run_suite init sh tests/boot/init.sh

@@ -1,11 +1,15 @@
 #!/bin/sh
-# tools/deps.sh — install the Debian packages forklore needs.
+# tools/deps.sh — install the Debian and npm packages forklore needs.
 #
 #   tools/deps.sh           install whatever is missing (idempotent)
 #   tools/deps.sh --check   exit 0 if every tool is present, 1 otherwise
 #
 # The package list lives here and nowhere else; `make deps` and the
-# README both point at this script.  We install as root directly, through
+# README both point at this script.  The npm packages (Pagefind for the
+# book's search, playwright-core to drive Debian's chromium in
+# tests/browser) are pinned in tools/node/package.json and
+# package-lock.json and installed by `npm install --no-save` into
+# tools/node/node_modules (not committed); nothing downloads a browser.  We install as root directly, through
 # sudo otherwise, and when neither works we print the exact apt-get line
 # and fail, so that a fresh Debian 12 machine needs nothing but `make`.
 set -eu
@@ -21,12 +25,14 @@ PKGS="
 	qemu-system-x86 cpio gnuplot-nox
 	grub-pc-bin grub-common xorriso mtools
 	musl-tools linux-source-6.1 linux-libc-dev
+	chromium
 "
 
 # The commands whose absence tells us a package is missing.  Checking
 # commands is fast enough to run before every `make run` and `make test`.
 TOOLS="gcc ld notangle pandoc dot ctags xz pdflatex pdftotext qemu-system-i386
-	qemu-system-x86_64 cpio grub-mkrescue xorriso musl-gcc gnuplot"
+	qemu-system-x86_64 cpio grub-mkrescue xorriso musl-gcc gnuplot chromium
+	node npm"
 
 missing_tools() {
 	for t in $TOOLS; do
@@ -42,6 +48,26 @@ missing_tools() {
 	# against the uapi headers of linux-libc-dev (tools/kselftests.sh).
 	[ -f /usr/src/linux-source-6.1.tar.xz ] || printf 'linux-source-6.1 '
 	[ -f /usr/include/linux/sched.h ] || printf 'linux-libc-dev '
+	npm_current || printf 'tools/node/node_modules '
+}
+
+# The npm packages: installed, and from the lock file as it is now.
+here=$(cd "$(dirname "$0")" && pwd)
+npm_current() {
+	[ -f "$here/node/node_modules/.package-lock.json" ] &&
+	    [ -x "$here/node/node_modules/.bin/pagefind" ] &&
+	    [ -f "$here/node/node_modules/playwright-core/package.json" ] &&
+	    ! [ "$here/node/package-lock.json" -nt "$here/node/node_modules/.package-lock.json" ]
+}
+npm_install() {
+	npm_current && return 0
+	command -v npm >/dev/null 2>&1 || { echo "deps: npm not found" >&2; return 1; }
+	echo "deps: npm install in tools/node (pagefind, playwright-core, as locked)"
+	# not `npm ci`: it refuses a lock that lacks the optional
+	# packages of other platforms (pagefind's binaries), which the
+	# registry here does not all have; --no-save keeps the lock as it is.
+	(cd "$here/node" && npm install --no-save --no-audit --no-fund --loglevel=error) || return 1
+	touch "$here/node/node_modules/.package-lock.json"
 }
 
 if [ "${1:-}" = --check ]; then
@@ -61,8 +87,12 @@ missing_pkgs() {
 	done
 }
 
+# Debian's node and npm when there are none (a machine may have newer ones)
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS nodejs npm"
+
 need=$(missing_pkgs)
 if [ -z "$need" ]; then
+	npm_install
 	echo "deps: every package is installed"
 	exit 0
 fi
@@ -83,3 +113,4 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $need
+npm_install
