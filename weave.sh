@@ -44,7 +44,7 @@
 # WEAVE_FIGURES (the figures' directory; default figures/ beside weave.sh),
 # WEAVE_COURSE (same as --course), KEEP_GOING=1 (--course: weave even
 # with dangling anchors),
-# WEAVE_BENCH (the results of `make bench` to include; default build/bench).
+# WEAVE_BENCH (the results of `make bench` to include; default build/bench),
 # WEAVE_SEARCH (0: no search index; 1: require one; default: build it
 # with tools/search-index.sh when Pagefind is installed).
 
