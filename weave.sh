@@ -327,12 +327,27 @@ if [ $want_html = 1 ]; then
 	done <"$work/md/chapters.tsv"
 	[ $failed = 0 ] || exit 1
 	# The index pages: identifiers and chunks (book/filters/indexes.awk)
-	LC_ALL=C sort -f -t '	' -k1,1 -k2,2 -k5,5 "$work/md/idents.tsv" >"$work/idents.sorted"
-	LC_ALL=C sort -f -t '	' -k1,1 -k5,5n "$work/md/chunkidx.tsv" >"$work/chunkidx.sorted"
+	# Only what this book's pages hold: a course may omit chapters.
+	"$AWK" -F '	' 'FNR == NR { have[$2] = 1; next } ($3 in have)' \
+		"$work/md/chapters.tsv" "$work/md/idents.tsv" |
+		LC_ALL=C sort -f -t '	' -k1,1 -k2,2 -k5,5 >"$work/idents.sorted"
+	"$AWK" -F '	' -v OFS='	' 'FNR == NR { have[$2] = 1; next }
+		!($2 in have) { next }
+		{	n = split($6, u, " "); $6 = ""
+			for (i = 1; i <= n; i++) {
+				st = u[i]; sub(/#.*/, "", st)
+				if (st in have) $6 = $6 ($6 == "" ? "" : " ") u[i]
+			}
+			print }' "$work/md/chapters.tsv" "$work/md/chunkidx.tsv" |
+		LC_ALL=C sort -f -t '	' -k1,1 -k5,5n >"$work/chunkidx.sorted"
 	"$AWK" -f "$book/filters/indexes.awk" -v out="$work/md" \
 		"$work/idents.sorted" "$work/chunkidx.sorted" || die "indexes.awk failed"
 	for p in idents chunks; do
-		cp "$work/md/index.nav.yaml" "$work/md/$p.nav.yaml"
+		# the chapters' list, and the page's own name for its breadcrumb
+		{ cat "$work/md/index.nav.yaml"
+		  printf "stem: '%s'\nchapter-title: '%s'\n" "$p" \
+			"$([ $p = idents ] && echo 'Index of identifiers' || echo 'Index of chunks')"
+		} >"$work/md/$p.nav.yaml"
 		html_page $p || { cat "$work/$p.html.err" >&2; die "pandoc failed on the index page $p.html"; }
 	done
 

@@ -175,7 +175,14 @@ local function latex_refs(list, cur)
   for i, r in ipairs(list) do
     local sep = ''
     if i > 1 then sep = (i == #list) and ' and ' or ', ' end
-    parts[#parts + 1] = sep .. '\\nwcref{' .. latex_label(r.href, cur) .. '}{' .. r.num .. '}'
+    if r.href:match('^%a+://') then
+      -- a chunk outside this book (a course that omits its chapter):
+      -- a link to where the whole book is published, no page number
+      parts[#parts + 1] = sep .. '\\href{' .. r.href:gsub('([#%%{}\\])', '\\%1')
+        .. '}{' .. r.num .. '}'
+    else
+      parts[#parts + 1] = sep .. '\\nwcref{' .. latex_label(r.href, cur) .. '}{' .. r.num .. '}'
+    end
   end
   return table.concat(parts)
 end
