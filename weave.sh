@@ -153,6 +153,31 @@ fi
 # chapters.tsv: ordinal TAB stem TAB file TAB title
 nchap=$(wc -l <"$work/md/chapters.tsv" | tr -d ' ')
 
+# generated_figures_step FILE.nw...: the call graphs of tools/callgraph.sh
+# (one a chapter, and the fork path), drawn from a compile of the tangled
+# code, cached in OUTDIR/callgraph/.  WEAVE_CALLGRAPHS=0 skips them.
+generated_figures_step() {
+	[ "${WEAVE_CALLGRAPHS:-1}" = 0 ] && return 0
+	command -v "$DOT" >/dev/null 2>&1 || die "dot not found, needed for the call graphs (Debian package: graphviz)"
+	_fmts=""
+	[ $want_html = 1 ] && _fmts="svg"
+	[ $want_pdf = 1 ] && _fmts="$_fmts pdf"
+	_t0=$(date +%s)
+	DOT=$DOT AWK=$AWK sh "$root/tools/callgraph.sh" --work "$work" \
+		--cache "$outdir/callgraph" --formats "$_fmts" "$@" ||
+		die "the call graphs failed (tools/callgraph.sh)"
+	say "call graphs: $(ls "$work/gfig" | grep -c '\.svg$\|\.pdf$') drawings ($(($(date +%s) - _t0)) s)"
+}
+
+# generated_figures FORMAT DIR: the drawings of generated_figures_step
+generated_figures() {
+	for _g in "$work"/gfig/*."$1"; do
+		[ -e "$_g" ] || continue
+		mkdir -p "$2" && cp "$_g" "$2/" || die "cannot copy $_g to $2"
+	done
+	return 0
+}
+
 # render_figures FORMAT DIR: every figures/NAME.dot as DIR/NAME.FORMAT
 render_figures() {
 	[ $have_figures = 1 ] || return 0
@@ -168,6 +193,10 @@ render_figures() {
 	done
 	return 0
 }
+
+# 1b. Generated figures: the call graphs (tools/callgraph.sh; drawn
+#     into work/gfig/, copied beside the hand-drawn figures below).
+generated_figures_step "$@"
 
 # Run pandoc for one chapter's HTML page: stem file
 html_page() {
@@ -191,6 +220,7 @@ if [ $want_html = 1 ]; then
 	rm -rf "$outdir/html" && mkdir -p "$outdir/html/css" || die "cannot create $outdir/html"
 	cp "$book/css/forklore.css" "$outdir/html/css/" || die "cannot copy the stylesheet"
 	render_figures svg "$outdir/html/figures"
+	generated_figures svg "$outdir/html/figures"
 	jobs=${WEAVE_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 	case $jobs in ''|*[!0-9]*|0) jobs=2 ;; esac
 	# Launch pages in parallel, at most $jobs at a time; each writes
@@ -255,6 +285,7 @@ if [ $want_pdf = 1 ]; then
 	mkdir -p "$pdfdir" || die "cannot create $pdfdir"
 	rm -rf "$pdfdir/figures"
 	render_figures pdf "$pdfdir/figures"
+	generated_figures pdf "$pdfdir/figures"
 	: >"$work/book.md"
 	while IFS='	' read -r num stem file title; do
 		cat "$work/md/$stem.md" >>"$work/book.md"
