@@ -140,6 +140,7 @@ hello() {
 run_suite tangle sh tests/tangle/run.sh
 run_suite build build_kernels
 run_suite weave sh tests/weave/run.sh
+run_suite callgraph sh tests/callgraph/run.sh
 run_suite crash sh tests/boot/crash.sh
 run_suite init sh tests/boot/init.sh
 run_suite shell sh tests/boot/shell.sh

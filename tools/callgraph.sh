@@ -155,7 +155,7 @@ mkdir -p "$cache/render"
 (cd "$cache/dot.new" && ls | grep '\.dot$' | xargs -r cksum) >"$cache/sums.new" 2>/dev/null
 touch "$cache/render/sums"
 todo=$("$AWK" -v fmts="$formats" -v dir="$cache/render" '
-	FNR == NR { old[$3] = $1 " " $2; next }
+	FILENAME == ARGV[1] { old[$3] = $1 " " $2; next }
 	{
 		n = $3; sub(/\.dot$/, "", n)
 		m = split(fmts, f, " ")
