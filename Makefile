@@ -17,7 +17,7 @@ $(error ARCH must be one of: $(ARCHES))
 endif
 
 .PHONY: all help deps check-deps tangle kernels user run debug test test-host \
-	test-guest book html pdf iso clean
+	test-guest book html pdf iso clean trace
 
 all: kernels ## build both kernels (build/<arch>/forklore.elf)
 
@@ -90,7 +90,13 @@ debug: $(B)/$(ARCH)/forklore.elf $(RUN_INITRD) ## start QEMU halted with its gdb
 test: check-deps ## run every test: host checks, then both kernels under QEMU
 	@sh tests/run.sh
 
-book: html pdf ## weave the book (HTML and PDF) into build/book/
+book: trace html pdf ## weave the book (HTML and PDF) into build/book/
+
+# What really ran in one clone3 (tools/trace.sh): an instrumented kernel
+# in build/x86_64-trace/, one QEMU boot, its call tree in build/trace/.
+# The weave shows it (appendix on figures) whenever build/trace/ has it.
+trace: $(B)/src/.stamp ## trace one clone3(CLONE_PIDFD) in QEMU into build/trace/ (for the book)
+	@sh tools/trace.sh
 
 html: ## weave the HTML book into build/book/html/
 	./weave.sh --html -o $(B)/book $(NW)

@@ -155,7 +155,9 @@ nchap=$(wc -l <"$work/md/chapters.tsv" | tr -d ' ')
 
 # generated_figures_step FILE.nw...: the call graphs of tools/callgraph.sh
 # (one a chapter, and the fork path), drawn from a compile of the tangled
-# code, cached in OUTDIR/callgraph/.  WEAVE_CALLGRAPHS=0 skips them.
+# code, cached in OUTDIR/callgraph/, and the call trace of one clone3
+# when tools/trace.sh (`make trace`) has left one in build/trace/ (or
+# WEAVE_TRACE_DIR).  WEAVE_CALLGRAPHS=0 skips them.
 generated_figures_step() {
 	[ "${WEAVE_CALLGRAPHS:-1}" = 0 ] && return 0
 	command -v "$DOT" >/dev/null 2>&1 || die "dot not found, needed for the call graphs (Debian package: graphviz)"
@@ -164,7 +166,8 @@ generated_figures_step() {
 	[ $want_pdf = 1 ] && _fmts="$_fmts pdf"
 	_t0=$(date +%s)
 	DOT=$DOT AWK=$AWK sh "$root/tools/callgraph.sh" --work "$work" \
-		--cache "$outdir/callgraph" --formats "$_fmts" "$@" ||
+		--cache "$outdir/callgraph" --formats "$_fmts" \
+		--trace "${WEAVE_TRACE_DIR:-$root/build/trace}" "$@" ||
 		die "the call graphs failed (tools/callgraph.sh)"
 	say "call graphs: $(ls "$work/gfig" | grep -c '\.svg$\|\.pdf$') drawings ($(($(date +%s) - _t0)) s)"
 }

@@ -43,12 +43,13 @@ DOT=${DOT:-dot}
 MAKE=${MAKE:-make}
 jobs=${CALLGRAPH_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 
-work="" cache="" formats="svg pdf"
+work="" cache="" formats="svg pdf" trace=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--work) work=$2; shift 2 ;;
 	--cache) cache=$2; shift 2 ;;
 	--formats) formats=$2; shift 2 ;;
+	--trace) trace=$2; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option: $1" ;;
 	*) break ;;
@@ -149,6 +150,29 @@ rm -rf "$cache/dot.new" && mkdir -p "$cache/dot.new"
 	"$work/md/chunks.tsv" "$work/md/chapters.tsv" "$cache/ranges.tsv" "$cache/cg.tsv" ||
 	die "cgdot.awk failed"
 
+# ---- 4b. what really ran (tools/trace.sh), when its output is there:
+# its graph, each function linked to its chunk, at <!-- forklore:fork-trace -->
+if [ -n "$trace" ] && [ -s "$trace/trace.dot" ] && [ -s "$trace/calltree.txt" ]; then
+	# helpers inlined from headers (get_current, list_empty, ...) are
+	# left out of the graph and, with what they call, of the listing
+	"$AWK" -F '\t' 'FILENAME == ARGV[1] { url[$1] = $2; hdr[$1] = ($3 ~ /\.h$/); next }
+		/^\}$/ { for (n in seen) if (n in url) printf "\t\"%s\" [URL=\"../%s\", target=\"_top\"];\n", n, url[n] }
+		/ -> / { split($0, q, "\""); if (hdr[q[2]] || hdr[q[4]]) next; seen[q[2]] = 1; seen[q[4]] = 1 }
+		{ print }' \
+		"$cache/dot.new/names.tsv" "$trace/trace.dot" >"$cache/dot.new/cg-fork-trace.dot" ||
+		die "cannot read $trace/trace.dot"
+	"$AWK" -F '\t' 'FILENAME == ARGV[1] { hdr[$1] = ($3 ~ /\.h$/); next }
+		/^#/ { skip = -1; print; next }
+		{ match($0, /^ */); d = RLENGTH / 2; f = substr($0, RLENGTH + 1)
+		  if (skip >= 0 && d > skip) next
+		  skip = -1
+		  if (hdr[f]) { skip = d; next }
+		  print }' "$cache/dot.new/names.tsv" "$trace/calltree.txt" >"$cache/dot.new/calltree.txt" ||
+		die "cannot read $trace/calltree.txt"
+	printf '\tcg-fork-trace\t%s\n' "What really ran: the calls made during one clone3(CLONE_PIDFD) in QEMU, recorded by the -finstrument-functions build of the kernel ($(cat "$trace/summary.txt")); helpers inlined from headers are left out. An arrow is a call that happened, labelled with how many times when more than once; a click on a function opens its chunk. Compare the static fork path: every arrow here is one there, but not the other way round." \
+		>>"$cache/dot.new/figures.tsv"
+fi
+
 # ---- 5. draw what changed: render/sums lists the cksum of each .dot
 # as last drawn, and the formats it was drawn in
 mkdir -p "$cache/render"
@@ -191,7 +215,8 @@ done
 # ---- 6. into the chapters' Markdown: one awk for every chapter, each
 # file read whole, then rewritten
 [ -s "$cache/dot.new/figures.tsv" ] || exit 0
-"$AWK" -F '\t' -v figs="$cache/dot.new/figures.tsv" '
+"$AWK" -F '\t' -v figs="$cache/dot.new/figures.tsv" -v tree="$cache/dot.new/calltree.txt" \
+	-v maxdepth="${CALLGRAPH_TRACE_DEPTH:-6}" '
 function htmlesc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); gsub(/"/, "\\&quot;", s); return s }
 function texesc(s) {
 	gsub(/\\/, "\\textbackslash{}", s); gsub(/[{}&%$#_]/, "\\\\&", s)
@@ -204,7 +229,17 @@ function block(fig, cap, heading) {
 	printf "```{=html}\n<figure class=\"callgraph\"><object data=\"figures/%s.svg\" type=\"image/svg+xml\" aria-label=\"%s\"></object>\n<figcaption>%s</figcaption></figure>\n```\n", fig, htmlesc(cap), htmlesc(cap) > out
 	printf "```{=latex}\n\\begin{figure}[htbp]\\centering\n\\includegraphics[width=\\linewidth,height=0.75\\textheight,keepaspectratio]{figures/%s.pdf}\n\\caption{%s}\\label{fig-%s}\n\\end{figure}\n```\n:::\n\n", fig, texesc(cap), fig > out
 }
-function finish(    i, stem, has, done) {
+# the trace as an indented listing, deepest levels cut
+function listing(    l, nl, cut) {
+	printf "\nThe same calls as a tree (nesting deeper than %d calls left out):\n\n~~~ {.calltree}\n", maxdepth > out
+	while ((getline l < tree) > 0) {
+		if (match(l, /^ */) && RLENGTH / 2 > maxdepth) { cut++; continue }
+		printf "%s\n", l > out
+	}
+	close(tree)
+	printf "~~~\n\n" > out
+}
+function finish(    i, stem, has, done, m) {
 	if (out == "") return
 	stem = out; sub(/.*\//, "", stem); sub(/\.md$/, "", stem)
 	for (i = 1; i <= n; i++) if (lines[i] == "<!-- forklore:callgraph -->") has = 1
@@ -213,8 +248,12 @@ function finish(    i, stem, has, done) {
 			if ((stem in cap) && !done) { block(cg[stem], cap[stem], 0); done = 1 }
 			continue
 		}
-		if (lines[i] == "<!-- forklore:fork-path -->") {
-			if (forkfig != "") block(forkfig, forkcap, 0)
+		if (lines[i] ~ /^<!-- forklore:[a-z-]+ -->$/ && lines[i] != "<!-- forklore:callgraph -->") {
+			m = lines[i]; sub(/^<!-- forklore:/, "", m); sub(/ -->$/, "", m)
+			if (("cg-" m) in other) {
+				block("cg-" m, other["cg-" m], 0)
+				if (m == "fork-trace") listing()
+			}
 			continue
 		}
 		if (i == n && !has && (stem in cap) && lines[i] ~ /^::::::::::$/) block(cg[stem], cap[stem], 1)
@@ -226,7 +265,7 @@ function finish(    i, stem, has, done) {
 BEGIN {
 	while ((getline l < figs) > 0) {
 		split(l, f, "\t")
-		if (f[1] == "") { forkfig = f[2]; forkcap = f[3] }
+		if (f[1] == "") other[f[2]] = f[3]
 		else { cg[f[1]] = f[2]; cap[f[1]] = f[3] }
 	}
 }

@@ -219,6 +219,16 @@ END {
 	locate()
 	printf "" > (outdir "/figures.tsv")
 	for (i = 1; i <= nchs; i++) chapter_graph(chstem[i])
+	# names.tsv: a function name's chunk (its first definition), for
+	# graphs drawn from names only (tools/trace.sh)
+	for (i = 1; i <= nf; i++) {
+		k = fkey[i]
+		if ((k in fck) && !(fname[k] in named)) {
+			named[fname[k]] = 1
+			printf "%s\t%s.html#%s\t%s\n", fname[k], kstem[fck[k]], kanchor[fck[k]], ftan[k] > (outdir "/names.tsv")
+		}
+	}
+	close(outdir "/names.tsv")
 	fork_path()
 	close(outdir "/figures.tsv")
 }
