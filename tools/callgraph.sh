@@ -27,8 +27,8 @@
 # ../<stem>.html#<anchor>); the PDF includes the .pdf drawing.  weave.sh
 # copies WORK/gfig/*.svg into html/figures/ and *.pdf into pdf/figures/.
 #
-# Sources without a kernel (.c files under arch/ kernel/ mm/ ...) give
-# no graph and no error.  DIR is shared by concurrent weaves (make -j
+# Sources without a kernel (.c files under arch/ kernel/ mm/ ...), or
+# that tangle.sh refuses, give no graph and no error.  DIR is shared by concurrent weaves (make -j
 # html pdf): a lock directory DIR.lock serialises steps 1-5.
 #
 # Environment: CALLGRAPH_MAXOWN (functions of its own a chapter's graph
@@ -87,10 +87,9 @@ trap 'exit 1' INT TERM HUP PIPE
 # ---- 1. tangle
 src=$cache/src
 mkdir -p "$src"
-"$root/tangle.sh" -v -o "$src" "$@" >"$cache/tangle.log" 2>"$cache/tangle.err" || {
-	sed "s/^/$prog: tangle: /" "$cache/tangle.err" >&2
-	die "tangle.sh failed"
-}
+# Sources that do not tangle (a weave test's broken fixture) have no
+# graph; the book's own sources are held to tangling by make test.
+"$root/tangle.sh" -v -o "$src" "$@" >"$cache/tangle.log" 2>"$cache/tangle.err" || exit 0
 sed 's/^[a-z]* //' "$cache/tangle.log" | sed "s|^$src/||; s|^\./||" | sort >"$cache/tangle.files"
 # remove what no root produces any more (a renamed chunk)
 (cd "$src" && find . -type f | sed 's|^\./||' | sort) | comm -23 - "$cache/tangle.files" |
