@@ -24,6 +24,11 @@
 # ![caption](figures/NAME.svg); forklore.lua turns the .svg into .pdf
 # for the PDF.
 #
+# Generated figures: tools/callgraph.sh draws each chapter's call graph
+# and the fork path from a compile of the tangled code (cached in
+# OUTDIR/callgraph/), and the trace of one clone3 when build/trace/ has
+# one (`make trace`); they land in the same figures/ directories.
+#
 # Needs: noweb, pandoc (Debian 12: 2.17), graphviz when there are
 # figures, and for the PDF pdflatex with texlive-latex-base,
 # texlive-latex-recommended, texlive-latex-extra,

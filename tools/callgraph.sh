@@ -23,8 +23,14 @@
 #     (the chapter's graph) or <!-- forklore:fork-path --> (the fork
 #     path), else — the chapter's graph only — at the chapter's end.
 #
-# The HTML shows a graph as an <object> (so its nodes are links, to
-# ../<stem>.html#<anchor>); the PDF includes the .pdf drawing.  weave.sh
+# The HTML shows a graph as <figure class="callgraph"><div
+# class="callgraph-scroll"><object data="figures/NAME.svg"> (an <object>,
+# not an <img>, so that its nodes are links, to ../<stem>.html#<anchor>,
+# target _top); a chapter's graph comes under "## Call graph"
+# {#sec-cg-<stem>}; the PDF includes figures/NAME.pdf in a LaTeX figure
+# labelled fig-NAME.  With --trace DIR (tools/trace.sh's output), the
+# graph of what really ran (cg-fork-trace) and its indented listing go
+# where a chapter has <!-- forklore:fork-trace -->.  weave.sh
 # copies WORK/gfig/*.svg into html/figures/ and *.pdf into pdf/figures/.
 #
 # Sources without a kernel (.c files under arch/ kernel/ mm/ ...), or
@@ -225,7 +231,7 @@ function texesc(s) {
 function block(fig, cap, heading) {
 	if (heading) printf "\n## Call graph {#sec-%s}\n", fig > out
 	printf "\n::: {.nwfigure .callgraph #fig-%s}\n", fig > out
-	printf "```{=html}\n<figure class=\"callgraph\"><object data=\"figures/%s.svg\" type=\"image/svg+xml\" aria-label=\"%s\"></object>\n<figcaption>%s</figcaption></figure>\n```\n", fig, htmlesc(cap), htmlesc(cap) > out
+	printf "```{=html}\n<figure class=\"callgraph\"><div class=\"callgraph-scroll\" style=\"overflow:auto;max-height:80vh\"><object data=\"figures/%s.svg\" type=\"image/svg+xml\" aria-label=\"%s\"></object></div>\n<figcaption>%s <a href=\"figures/%s.svg\">(the drawing alone)</a></figcaption></figure>\n```\n", fig, htmlesc(cap), htmlesc(cap), fig > out
 	printf "```{=latex}\n\\begin{figure}[htbp]\\centering\n\\includegraphics[width=\\linewidth,height=0.75\\textheight,keepaspectratio]{figures/%s.pdf}\n\\caption{%s}\\label{fig-%s}\n\\end{figure}\n```\n:::\n\n", fig, texesc(cap), fig > out
 }
 # the trace as an indented listing, deepest levels cut
