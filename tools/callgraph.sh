@@ -38,8 +38,9 @@
 # html pdf): a lock directory DIR.lock serialises steps 1-5.
 #
 # Environment: CALLGRAPH_MAXOWN (functions of its own a chapter's graph
-# shows, default 40), CALLGRAPH_MAXNB (callers and callees from other
-# chapters, default 30), DOT, AWK, MAKE, CALLGRAPH_JOBS.
+# shows, default 30), CALLGRAPH_MAXNB (callers and callees from other
+# chapters, default 16), CALLGRAPH_TRACE_DEPTH (deepest level of the
+# trace listing, default 6), DOT, AWK, MAKE, CALLGRAPH_JOBS.
 set -u
 prog=callgraph.sh
 die() { printf '%s: %s\n' "$prog" "$*" >&2; exit 1; }
@@ -151,7 +152,7 @@ rm -f "$cache/units.new"
 # ---- 4. graphs
 rm -rf "$cache/dot.new" && mkdir -p "$cache/dot.new"
 "$AWK" -f "$root/tools/cgdot.awk" -v outdir="$cache/dot.new" \
-	-v maxown="${CALLGRAPH_MAXOWN:-40}" -v maxnb="${CALLGRAPH_MAXNB:-30}" \
+	-v maxown="${CALLGRAPH_MAXOWN:-30}" -v maxnb="${CALLGRAPH_MAXNB:-16}" \
 	"$work/md/chunks.tsv" "$work/md/chapters.tsv" "$cache/ranges.tsv" "$cache/cg.tsv" ||
 	die "cgdot.awk failed"
 
