@@ -158,7 +158,8 @@ rm -rf "$cache/dot.new" && mkdir -p "$cache/dot.new"
 
 # ---- 4b. what really ran (tools/trace.sh), when its output is there:
 # its graph, each function linked to its chunk, at <!-- forklore:fork-trace -->
-if [ -n "$trace" ] && [ -s "$trace/trace.dot" ] && [ -s "$trace/calltree.txt" ]; then
+if [ -n "$trace" ] && [ -s "$trace/trace.dot" ] && [ -s "$trace/calltree.txt" ] &&
+	grep -q -x '<!-- forklore:fork-trace -->' "$work"/md/*.md; then
 	# helpers inlined from headers (get_current, list_empty, ...) are
 	# left out of the graph and, with what they call, of the listing
 	"$AWK" -F '\t' 'FILENAME == ARGV[1] { url[$1] = $2; hdr[$1] = ($3 ~ /\.h$/); next }
@@ -188,6 +189,8 @@ todo=$("$AWK" -v fmts="$formats" -v dir="$cache/render" '
 	FILENAME == ARGV[1] { old[$3] = $1 " " $2; next }
 	{
 		n = $3; sub(/\.dot$/, "", n)
+		# a changed graph: its drawings in every format are stale
+		if (old[$3] != $1 " " $2) system("rm -f \"" dir "/" n "\".svg \"" dir "/" n "\".pdf")
 		m = split(fmts, f, " ")
 		for (i = 1; i <= m; i++)
 			if (old[$3] != $1 " " $2 || (getline x < (dir "/" n "." f[i])) <= 0)
