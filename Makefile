@@ -17,7 +17,7 @@ $(error ARCH must be one of: $(ARCHES))
 endif
 
 .PHONY: all help deps check-deps tangle kernels user run debug test test-host \
-	test-guest book html pdf serve iso bench clean course course-check grade publish
+	test-guest book html pdf serve iso bench clean course course-check grade publish trace
 
 all: kernels ## build both kernels (build/<arch>/forklore.elf)
 
@@ -98,7 +98,13 @@ QUICK ?=
 bench: check-deps ## measure the fork path against Linux 6.1 (build/bench/results.md; QUICK=1 for a short forklore-only run)
 	@sh tools/bench.sh $(if $(QUICK),--quick)
 
-book: html pdf ## weave the book (HTML and PDF) into build/book/
+book: trace html pdf ## weave the book (HTML and PDF) into build/book/
+
+# What really ran in one clone3 (tools/trace.sh): an instrumented kernel
+# in build/x86_64-trace/, one QEMU boot, its call tree in build/trace/.
+# The weave shows it (appendix on figures) whenever build/trace/ has it.
+trace: $(B)/src/.stamp ## trace one clone3(CLONE_PIDFD) in QEMU into build/trace/ (for the book)
+	@sh tools/trace.sh
 
 html: ## weave the HTML book into build/book/html/
 	./weave.sh --html -o $(B)/book $(NW)

@@ -34,6 +34,11 @@
 # ![caption](figures/NAME.svg); forklore.lua turns the .svg into .pdf
 # for the PDF.
 #
+# Generated figures: tools/callgraph.sh draws each chapter's call graph
+# and the fork path from a compile of the tangled code (cached in
+# OUTDIR/callgraph/), and the trace of one clone3 when build/trace/ has
+# one (`make trace`); they land in the same figures/ directories.
+#
 # Needs: noweb, pandoc (Debian 12: 2.17), universal-ctags, graphviz when there are
 # figures, and for the PDF pdflatex with texlive-latex-base,
 # texlive-latex-recommended, texlive-latex-extra,
@@ -227,6 +232,34 @@ copy_bench_figure() {
 # chapters.tsv: ordinal TAB stem TAB file TAB title
 nchap=$(wc -l <"$work/md/chapters.tsv" | tr -d ' ')
 
+# generated_figures_step FILE.nw...: the call graphs of tools/callgraph.sh
+# (one a chapter, and the fork path), drawn from a compile of the tangled
+# code, cached in OUTDIR/callgraph/, and the call trace of one clone3
+# when tools/trace.sh (`make trace`) has left one in build/trace/ (or
+# WEAVE_TRACE_DIR).  WEAVE_CALLGRAPHS=0 skips them.
+generated_figures_step() {
+	[ "${WEAVE_CALLGRAPHS:-1}" = 0 ] && return 0
+	command -v "$DOT" >/dev/null 2>&1 || die "dot not found, needed for the call graphs (Debian package: graphviz)"
+	_fmts=""
+	[ $want_html = 1 ] && _fmts="svg"
+	[ $want_pdf = 1 ] && _fmts="$_fmts pdf"
+	_t0=$(date +%s)
+	DOT=$DOT AWK=$AWK sh "$root/tools/callgraph.sh" --work "$work" \
+		--cache "$outdir/callgraph" --formats "$_fmts" \
+		--trace "${WEAVE_TRACE_DIR:-$root/build/trace}" "$@" ||
+		die "the call graphs failed (tools/callgraph.sh)"
+	say "call graphs: $(ls "$work/gfig" | grep -c '\.svg$\|\.pdf$') drawings ($(($(date +%s) - _t0)) s)"
+}
+
+# generated_figures FORMAT DIR: the drawings of generated_figures_step
+generated_figures() {
+	for _g in "$work"/gfig/*."$1"; do
+		[ -e "$_g" ] || continue
+		mkdir -p "$2" && cp "$_g" "$2/" || die "cannot copy $_g to $2"
+	done
+	return 0
+}
+
 # render_figures FORMAT DIR: every figures/NAME.dot as DIR/NAME.FORMAT
 render_figures() {
 	[ $have_figures = 1 ] || return 0
@@ -242,6 +275,10 @@ render_figures() {
 	done
 	return 0
 }
+
+# 1b. Generated figures: the call graphs (tools/callgraph.sh; drawn
+#     into work/gfig/, copied beside the hand-drawn figures below).
+generated_figures_step "$@"
 
 # Run pandoc for one chapter's HTML page: stem file
 html_page() {
@@ -295,6 +332,7 @@ if [ $want_html = 1 ]; then
 	fi
 	render_figures svg "$outdir/html/figures"
 	copy_bench_figure svg "$outdir/html/figures"
+	generated_figures svg "$outdir/html/figures"
 	jobs=${WEAVE_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 	case $jobs in ''|*[!0-9]*|0) jobs=2 ;; esac
 	# Launch pages in parallel, at most $jobs at a time; each writes
@@ -391,6 +429,7 @@ if [ $want_pdf = 1 ]; then
 	rm -rf "$pdfdir/figures"
 	render_figures pdf "$pdfdir/figures"
 	copy_bench_figure pdf "$pdfdir/figures"
+	generated_figures pdf "$pdfdir/figures"
 	: >"$work/book.md"
 	while IFS='	' read -r num stem file title; do
 		cat "$work/md/$stem.md" >>"$work/book.md"

@@ -215,6 +215,7 @@ bench_quick() {
 run_suite tangle sh tests/tangle/run.sh
 run_suite build build_kernels
 run_suite weave sh tests/weave/run.sh
+run_suite callgraph sh tests/callgraph/run.sh
 run_suite weave-idents sh tests/weave/idents.sh
 run_suite linux-refs sh tools/linuxrefs.sh check
 # The site the weave suite made, in headless Chromium (tests/browser).

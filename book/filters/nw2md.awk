@@ -189,6 +189,31 @@ FNR == 1 {
 
 /^@fatal / { die("noweb: " rest(7)) }
 
+# ---------------------------------------------------------------- chunks.tsv
+# OUT/chunks.tsv: one line a code chunk definition, for tools that map a
+# line of a .nw file (a #line in the tangled tree) back to its chunk:
+#   file  first-line  last-line  stem  anchor  number  name
+# first-line is the <<name>>= line, last-line the chunk's last code line.
+# Lines are counted in pass 1 (@nl and @index nl each end a source line);
+# these rules only count and never `next`.
+pass == 1 && /^@file / { ckl_line = 1 }
+pass == 1 && /^@defn / {
+	ckl_first[nc] = ckl_last[nc] = ckl_line; ckl_fname[nc] = chfile[nch]
+}
+pass == 1 && incode && /^@nl/ { ckl_last[nc] = ckl_line }
+pass == 1 && (/^@nl/ || /^@index nl/) { ckl_line++ }
+FNR == 1 && pass == 2 { write_chunks_tsv() }
+function write_chunks_tsv(    c, f) {
+	f = out "/chunks.tsv"
+	printf "" > f
+	for (c = 1; c <= nc; c++)
+		if (c in ckl_first)
+			printf "%s\t%d\t%d\t%s\t%s\t%s\t%s\n", tsvclean(ckl_fname[c]), \
+				ckl_first[c], ckl_last[c], cstem[c], cid[c], cnum[c], \
+				tsvclean(nname[cname[c]]) > f
+	close(f)
+}
+
 # ---------------------------------------------------------------- pass 1
 pass == 1 && /^@file / {
 	nch++
