@@ -244,9 +244,12 @@ generated_figures_step() {
 	[ $want_html = 1 ] && _fmts="svg"
 	[ $want_pdf = 1 ] && _fmts="$_fmts pdf"
 	_t0=$(date +%s)
+	# The code is tangled in the book's order, the order of the file
+	# names, whatever order a course reads the chapters in.
 	DOT=$DOT AWK=$AWK sh "$root/tools/callgraph.sh" --work "$work" \
 		--cache "$outdir/callgraph" --formats "$_fmts" \
-		--trace "${WEAVE_TRACE_DIR:-$root/build/trace}" "$@" ||
+		--trace "${WEAVE_TRACE_DIR:-$root/build/trace}" \
+		$(printf '%s\n' "$@" | LC_ALL=C sort) ||
 		die "the call graphs failed (tools/callgraph.sh)"
 	say "call graphs: $(ls "$work/gfig" | grep -c '\.svg$\|\.pdf$') drawings ($(($(date +%s) - _t0)) s)"
 }

@@ -357,6 +357,12 @@ navs() {
 			if (c < n) printf "next:\n  href: %s\n  title: %s\n", q(stem[c+1] ".html"), q(title[c+1]) > f
 			close(f)
 		}
+		# the pages that are not chapters (the indexes) list them too
+		f = md "/index.nav.yaml"
+		printf "chapters:\n" > f
+		for (i = 1; i <= n; i++)
+			printf "  - href: %s\n    num: %d\n    title: %s\n", q(stem[i] ".html"), num[i], q(title[i]) > f
+		close(f)
 	}' "$1/chapters.tsv"
 }
 
