@@ -14,6 +14,8 @@
 #   OUTDIR/pdf/stats.tsv                             pages, pdflatex runs,
 #                                                    overfull and underfull
 #                                                    hboxes of the PDF
+#   OUTDIR/cache/html/                               pages of the last weave,
+#                                                    reused when unchanged
 #   OUTDIR/work/{all,html,pdf}/                      noweb and Markdown
 #                                                    intermediates
 #
@@ -283,8 +285,28 @@ render_figures() {
 #     into work/gfig/, copied beside the hand-drawn figures below).
 generated_figures_step "$@"
 
-# Run pandoc for one chapter's HTML page: stem file
+# html_page STEM: one chapter's HTML page, OUTDIR/html/STEM.html
+#
+# A page whose inputs are the same as at the last weave into this OUTDIR
+# is taken from the cache OUTDIR/cache/html/ instead: its key is a
+# checksum of its Markdown and navigation plus $page_base_key, which
+# covers everything pages share (see the HTML step).  Touching one
+# chapter's prose re-renders that page only.
 html_page() {
+	_key=$(cat "$work/md/$1.md" "$work/md/$1.nav.yaml" | md5sum | cut -c1-32)$page_base_key
+	if [ -f "$outdir/cache/html/$1.html" ] &&
+	    [ "$(cat "$outdir/cache/html/$1.key" 2>/dev/null)" = "$_key" ]; then
+		: >"$work/$1.html.err"
+		cp "$outdir/cache/html/$1.html" "$outdir/html/$1.html"
+		return
+	fi
+	html_render "$1" || return 1
+	mkdir -p "$outdir/cache/html" &&
+		cp "$outdir/html/$1.html" "$outdir/cache/html/$1.html" &&
+		printf '%s\n' "$_key" >"$outdir/cache/html/$1.key"
+}
+
+html_render() {
 	"$PANDOC" "$work/md/$1.md" \
 		--from markdown-auto_identifiers --to html5 --standalone \
 		--template "$book/templates/chapter.html" \
@@ -336,6 +358,15 @@ if [ $want_html = 1 ]; then
 	render_figures svg "$outdir/html/figures"
 	copy_bench_figure svg "$outdir/html/figures"
 	generated_figures svg "$outdir/html/figures"
+	# What every page is made from, besides its own Markdown and
+	# navigation: the pandoc that renders it, this script (the options),
+	# the filters, template and metadata, the course's metadata, and
+	# refs.tsv, the book's chunk numbers, anchors and previews.
+	page_base_key=$({ "$PANDOC" --version | head -n 1
+		cat "$root/weave.sh" "$work/md/refs.tsv" ${course_meta:+"$course_meta"} \
+		    "$book/templates/chapter.html" "$book/metadata.yaml" \
+		    "$book/filters/forklore.lua" "$book/filters/nwlinks.awk" \
+		    "$book/templates/finish.awk"; } | md5sum | cut -c1-32)
 	jobs=${WEAVE_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 	case $jobs in ''|*[!0-9]*|0) jobs=2 ;; esac
 	# Launch pages in parallel, at most $jobs at a time; each writes

@@ -513,6 +513,36 @@ check "stability: the inserted chunks got name-derived anchors" \
 	has_ids "$stab/b" 01-start.html disable-interrupts-first set-up-the-boot-stack-3 \
 	sec-a-section-that-was-not-there
 
+# ------------------------------------------------------------ page cache
+
+# A re-weave into the same OUTDIR takes unchanged pages from its cache
+# (weave.sh's html_page): after a change to one chapter's prose only
+# that chapter's page may differ, and every page must be the one a
+# weave without the cache makes.
+cache=$out/cache
+rm -rf "$cache" && mkdir -p "$cache/src" && cp "$fixtures"/*.nw "$cache/src/"
+"$weave" -q --html -o "$cache/w" "$cache/src"/*.nw >"$out/weave.log" 2>&1 ||
+	sed 's/^/# /' "$out/weave.log"
+cp -r "$cache/w/html" "$cache/before"
+"$AWK" '/^## The function/ { print; getline; print; print "A sentence added to the prose."; next }
+{ print }' "$fixtures/02-fork.nw" >"$cache/src/02-fork.nw"
+"$weave" -q --html -o "$cache/w" "$cache/src"/*.nw >"$out/weave.log" 2>&1 ||
+	sed 's/^/# /' "$out/weave.log"
+"$weave" -q --html -o "$cache/fresh" "$cache/src"/*.nw >"$out/weave.log" 2>&1 ||
+	sed 's/^/# /' "$out/weave.log"
+# cache_ok: which pages changed, and are they all a fresh weave's?
+cache_ok() {
+	_changed=""
+	for _f in "$cache/w/html"/*.html; do
+		_p=${_f##*/}
+		cmp -s "$_f" "$cache/before/$_p" || _changed="$_changed $_p"
+		cmp -s "$_f" "$cache/fresh/html/$_p" || { echo "$_p differs from a weave without the cache"; return 1; }
+	done
+	echo "re-rendered:$_changed"
+	[ "$_changed" = " 02-fork.html" ]
+}
+check "cache: a re-weave after a prose change re-renders that page only, and matches a fresh weave" cache_ok
+
 # ------------------------------------------------------------ errors
 
 # expect_fail PATTERN COMMAND...: non-zero exit, stderr matches PATTERN
