@@ -86,15 +86,22 @@ local function append(dst, src)
   return dst
 end
 
-local function ref_html(list, cur)
+-- "a, b and c": each reference of a list written by one(r), joined
+local function join_refs(list, one)
   local parts = {}
   for i, r in ipairs(list) do
     local sep = ''
     if i > 1 then sep = (i == #list) and ' and ' or ', ' end
-    parts[#parts + 1] = sep .. '<a href="' .. html_escape(resolve(r.href, cur))
-      .. '">' .. html_escape(r.num) .. '</a>'
+    parts[#parts + 1] = sep .. one(r)
   end
   return table.concat(parts)
+end
+
+local function ref_html(list, cur)
+  return join_refs(list, function(r)
+    return '<a href="' .. html_escape(resolve(r.href, cur)) .. '">'
+      .. html_escape(r.num) .. '</a>'
+  end)
 end
 
 -- Linux links (nw2md.awk: data-linux="PATH|NAME|LINE;..." from the
@@ -171,20 +178,14 @@ end
 
 -- "75.1 (p. 410), 75.4 (p. 411) and 76.2 (p. 430)"
 local function latex_refs(list, cur)
-  local parts = {}
-  for i, r in ipairs(list) do
-    local sep = ''
-    if i > 1 then sep = (i == #list) and ' and ' or ', ' end
+  return join_refs(list, function(r)
     if r.href:match('^%a+://') then
       -- a chunk outside this book (a course that omits its chapter):
       -- a link to where the whole book is published, no page number
-      parts[#parts + 1] = sep .. '\\href{' .. r.href:gsub('([#%%{}\\])', '\\%1')
-        .. '}{' .. r.num .. '}'
-    else
-      parts[#parts + 1] = sep .. '\\nwcref{' .. latex_label(r.href, cur) .. '}{' .. r.num .. '}'
+      return '\\href{' .. r.href:gsub('([#%%{}\\])', '\\%1') .. '}{' .. r.num .. '}'
     end
-  end
-  return table.concat(parts)
+    return '\\nwcref{' .. latex_label(r.href, cur) .. '}{' .. r.num .. '}'
+  end)
 end
 
 -- Linux 6.1 references of a chunk (data-linux="PATH|NAME|LINE;...", from
