@@ -88,7 +88,7 @@ boot_user() { # ARCH PROGRAM [FILE...]
 # for x86-64, run unmodified as /init; tests/user/kselftests.sh runs the
 # same binaries on the host.
 KSELFTEST_PROGRAMS="clone3 clone3_clear_sighand clone3_set_tid \
-    pidfd_open_test pidfd_poll_test pidfd_wait pidfd_getfd_test pidfd_fdinfo_test pidfd_test"
+    pidfd_open_test pidfd_poll_test pidfd_wait pidfd_getfd_test pidfd_fdinfo_test pidfd_test pidfd_setns_test"
 
 # boot_kselftest_long PROGRAM [mkinitramfs ARGS...]: boot_user for
 # x86-64 with a 300-second timeout.

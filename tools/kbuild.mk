@@ -21,7 +21,7 @@ SRC  := $(B)/src
 OUT  := $(B)/$(ARCH)
 OBJ  := $(OUT)/obj
 
-KDIRS := arch drivers init kernel lib mm fs net
+KDIRS := arch drivers init kernel lib mm fs net security
 
 ifeq ($(ARCH),x86_64)
 OTHER   := 32

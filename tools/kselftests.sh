@@ -31,7 +31,7 @@ TOP=linux-source-6.1/tools/testing/selftests
 PROGS="clone3 clone3_clear_sighand clone3_set_tid clone3_cap_checkpoint_restore"
 # The pidfd tests forklore can run.  Not built: pidfd_setns_test (setns
 # and the user, network, IPC, UTS, cgroup and time namespaces).
-PIDFD_PROGS="pidfd_open_test pidfd_poll_test pidfd_wait pidfd_getfd_test pidfd_fdinfo_test pidfd_test"
+PIDFD_PROGS="pidfd_open_test pidfd_poll_test pidfd_wait pidfd_getfd_test pidfd_fdinfo_test pidfd_test pidfd_setns_test"
 
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 [ -f "$TARBALL" ] || die "$TARBALL is missing (apt-get install linux-source-6.1)"

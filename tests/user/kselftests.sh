@@ -41,7 +41,7 @@ fi
 
 for p in clone3 clone3_clear_sighand clone3_set_tid \
     clone3_cap_checkpoint_restore pidfd_open_test pidfd_poll_test pidfd_wait \
-    pidfd_getfd_test pidfd_fdinfo_test pidfd_test; do
+    pidfd_getfd_test pidfd_fdinfo_test pidfd_test pidfd_setns_test; do
 	n=$((n + 1))
 	if [ ! -x "$BIN/$p" ]; then
 		why=$(sed -n "s|.*NOT BUILT $BIN/$p: ||p" "$LOG/build.log")
