@@ -69,6 +69,7 @@ all: $(OUT)/forklore.elf
 $(GEN)/generated/syscalls.h: $(SYSTBL) tools/syscalltbl.sh
 	@sh tools/syscalltbl.sh $(SYSTBL) $(GEN)
 $(OBJ)/arch/x86/entry/syscall_table.o: $(GEN)/generated/syscalls.h
+$(OBJ)/arch/x86/entry/common.o: $(GEN)/generated/syscalls.h
 
 $(OBJ)/%.o: $(SRC)/%.c
 	@mkdir -p $(dir $@)

@@ -14,6 +14,11 @@
 #                     (kthreadd) from /proc
 #   the four demos -> each one's closing line, and no failure status
 #   nosuch         -> "sh: nosuch: not found"
+#   /exit 3 &, jobs, wait
+#                  -> "done, exit status 3: /exit": the job is reported
+#                     by jobs if it has ended by then, or else by wait,
+#                     which waits for it (typing jobs at once after the
+#                     prompt raced with the job's exec on a busy host)
 #   exit 0         -> the shell, PID 1, ends: the kernel powers off with 0
 #
 # TAP on stdout.
@@ -33,6 +38,7 @@ vfork-demo
 nosuch
 /exit 3 &
 jobs
+wait
 exit 0"
 
 # prompts LOG: how many prompts the shell has printed so far.
