@@ -30,6 +30,15 @@
 # in the margin) with the indexes of identifiers and chunks
 # (book/latex/nwindex.awk) → pdflatex.
 #
+# Time: what does not wait for another step runs beside it.  The call
+# graphs' compile and the figures start with the front end, noidx and
+# idents.sh run side by side, the HTML pages are rendered WEAVE_JOBS at
+# a time, and with both --html and --pdf the PDF (mostly two pdflatex
+# runs, one after the other) is made in the background while the HTML
+# pages are.  Unchanged pages come from OUTDIR/cache/html/ (a checksum
+# of their inputs is their key), and the call graphs' compile is skipped
+# while its inputs' checksum is unchanged (tools/callgraph.sh).
+#
 # Figures: every figures/NAME.dot (Graphviz) is drawn by dot, as
 # OUTDIR/html/figures/NAME.svg for the HTML pages and as
 # OUTDIR/pdf/figures/NAME.pdf for LaTeX.  A chapter shows one with
@@ -208,8 +217,8 @@ copy_figures() {
 }
 
 # ------------------------------------------------------------------
-# 1. noweb front end: markup | noidx, idents.sh (ctags), then our back end.
-#    (Sequential steps, so that each one's failure is seen.)
+# 1. noweb front end: markup, then noidx beside idents.sh (ctags), then
+#    our back end; each step's failure is seen and named.
 "$lib/markup" "$@" >"$work/markup.out" 2>"$work/markup.err"
 st=$?
 noweb_errors=0

@@ -142,38 +142,26 @@ if ! (cd "$root" && "$MAKE" --no-print-directory -s -j"$jobs" -f tools/callgraph
 	die "the call graph's compile failed (see $cache/make.log)"
 fi
 
-# ---- 3. extract (again only when a unit or an assembly file changed)
+# ---- 3. extract (every time steps 1-3 run: 0.1 s)
 asrc=$(cd "$src" && for d in $kdirs; do [ -d "$d" ] && find "$d" -name '*.S'; done |
 	grep -v '\.lds\.S$' | grep -v '_32\.S$' | sort)
 {
-	for c in $csrc; do echo "${c%.c}"; done
-	for s in $asrc; do echo "$s"; done
-} >"$cache/units.new"
-fresh=1
-[ -s "$cache/cg.tsv" ] && [ -s "$cache/ranges.tsv" ] && cmp -s "$cache/units.new" "$cache/units" || fresh=0
-if [ $fresh = 1 ] && [ -n "$(cd "$src" && find . -newer "$cache/cg.tsv" -type f | head -n 1)" ]; then fresh=0; fi
-if [ $fresh = 1 ] && [ -n "$(find "$obj" -newer "$cache/cg.tsv" -name '*.rel' | head -n 1)" ]; then fresh=0; fi
-if [ $fresh = 0 ]; then
-	mv "$cache/units.new" "$cache/units"
-	{
-		for c in $csrc; do
-			u=x86_64/obj/${c%.c}
-			[ -f "$cache/$u.ci" ] && [ -f "$cache/$u.rel" ] && printf '%s\n%s\n' "$u.ci" "$u.rel"
-		done
-		for s in $asrc; do echo "src/$s"; done
-	} >"$cache/inputs"
-	(cd "$cache" && xargs "$AWK" -f "$root/tools/cgextract.awk" <inputs >cg.tmp) &&
-		mv "$cache/cg.tmp" "$cache/cg.tsv" || die "cgextract.awk failed"
-	# ranges.tsv: which runs of .nw lines each tangled file holds
-	(cd "$src" && find . -type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \) | sed 's|^\./||' | sort |
-		xargs "$AWK" '
-		function flush() { if (nwf != "" && last >= first) printf "%s\t%d\t%d\t%s\n", nwf, first, last, tf; nwf = "" }
-		FNR == 1 { flush(); tf = FILENAME }
-		/^#line [0-9]+ "/ { flush(); nwf = $3; gsub(/"/, "", nwf); first = $2; last = $2 - 1; next }
-		{ if (nwf != "") last++ }
-		END { flush() }') >"$cache/ranges.tsv" || die "cannot read #line in $src"
-fi
-rm -f "$cache/units.new"
+	for c in $csrc; do
+		u=x86_64/obj/${c%.c}
+		[ -f "$cache/$u.ci" ] && [ -f "$cache/$u.rel" ] && printf '%s\n%s\n' "$u.ci" "$u.rel"
+	done
+	for s in $asrc; do echo "src/$s"; done
+} >"$cache/inputs"
+(cd "$cache" && xargs "$AWK" -f "$root/tools/cgextract.awk" <inputs >cg.tmp) &&
+	mv "$cache/cg.tmp" "$cache/cg.tsv" || die "cgextract.awk failed"
+# ranges.tsv: which runs of .nw lines each tangled file holds
+(cd "$src" && find . -type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \) | sed 's|^\./||' | sort |
+	xargs "$AWK" '
+	function flush() { if (nwf != "" && last >= first) printf "%s\t%d\t%d\t%s\n", nwf, first, last, tf; nwf = "" }
+	FNR == 1 { flush(); tf = FILENAME }
+	/^#line [0-9]+ "/ { flush(); nwf = $3; gsub(/"/, "", nwf); first = $2; last = $2 - 1; next }
+	{ if (nwf != "") last++ }
+	END { flush() }') >"$cache/ranges.tsv" || die "cannot read #line in $src"
 echo "$key" >"$cache/prepared"
 fi	# (steps 1-3)
 [ $prepare = 1 ] && exit 0
