@@ -16,6 +16,8 @@
 #                                                    hboxes of the PDF
 #   OUTDIR/cache/html/                               pages of the last weave,
 #                                                    reused when unchanged
+#   OUTDIR/cache/figures/{svg,pdf}/                  drawings of figures/,
+#                                                    the same
 #   OUTDIR/work/{all,html,pdf}/                      noweb and Markdown
 #                                                    intermediates
 #
@@ -174,18 +176,32 @@ if [ -n "$course" ]; then
 	set -- $course_files
 fi
 
-# render_figures FORMAT DIR: every figures/NAME.dot as DIR/NAME.FORMAT
+# render_figures FORMAT DIR: every figures/NAME.dot as DIR/NAME.FORMAT.
+# A drawing is kept in OUTDIR/cache/figures/FORMAT/ with its key, a
+# checksum of the .dot and of dot's version, and dot's messages; while
+# the key is the same, the drawing (and the messages) come from there.
 render_figures() {
 	[ $have_figures = 1 ] || return 0
-	mkdir -p "$2" || die "cannot create $2"
+	mkdir -p "$2" "$outdir/cache/figures/$1" || die "cannot create $2"
+	_fc=$outdir/cache/figures/$1
+	_dotv=$("$DOT" -V 2>&1)
 	for fig in "$figdir"/*.dot; do
 		name=${fig##*/}
 		name=${name%.dot}
+		_key=$({ echo "$_dotv"; cat "$fig"; } | md5sum | cut -c1-32)
+		if [ -s "$_fc/$name.$1" ] && [ "$(cat "$_fc/$name.key" 2>/dev/null)" = "$_key" ]; then
+			cp "$_fc/$name.$1" "$2/" || die "cannot copy $_fc/$name.$1"
+			[ -s "$_fc/$name.err" ] && sed "s|^|$prog: figures/$name.dot: |" "$_fc/$name.err" >&2
+			continue
+		fi
 		"$DOT" -T"$1" -o "$2/$name.$1" "$fig" 2>"$work/dot-$1.err" || {
 			sed "s|^|$prog: figures/$name.dot: |" "$work/dot-$1.err" >&2
 			die "dot failed on figures/$name.dot"
 		}
 		[ -s "$work/dot-$1.err" ] && sed "s|^|$prog: figures/$name.dot: |" "$work/dot-$1.err" >&2
+		rm -f "$_fc/$name.key" &&
+			cp "$2/$name.$1" "$_fc/$name.$1" && cp "$work/dot-$1.err" "$_fc/$name.err" &&
+			echo "$_key" >"$_fc/$name.key" || die "cannot keep $name.$1 in $_fc"
 	done
 	return 0
 }
