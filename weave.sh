@@ -18,6 +18,8 @@
 #                                                    reused when unchanged
 #   OUTDIR/cache/figures/{svg,pdf}/                  drawings of figures/,
 #                                                    the same
+#   OUTDIR/cache/pagefind/                           the search index of
+#                                                    the same pages
 #   OUTDIR/work/{all,html,pdf}/                      noweb and Markdown
 #                                                    intermediates
 #
@@ -398,10 +400,25 @@ search_index() {
 		return 0
 	} ;;
 	esac
+	# The index of the same pages is the same: it is kept in
+	# OUTDIR/cache/pagefind/ under a checksum of every page (name and
+	# content), of the indexer and of the Pagefind installed.
+	_sk=$({ cat "$root/tools/search-index.sh"
+		cat "$root/tools/node/package-lock.json" 2>/dev/null; echo "${PAGEFIND:-}"
+		(cd "$1" && find . -name '*.html' ! -path './pagefind/*' | LC_ALL=C sort |
+			xargs md5sum); } | md5sum | cut -c1-32)
+	_sc=$outdir/cache/pagefind
+	if [ -s "$_sc/pagefind/pagefind.js" ] && [ "$(cat "$_sc/key" 2>/dev/null)" = "$_sk" ]; then
+		rm -rf "$1/pagefind" && cp -r "$_sc/pagefind" "$1/" ||
+			die "cannot copy the search index from $_sc"
+		return 0
+	fi
 	sh "$root/tools/search-index.sh" "$1" >"$work/pagefind.log" 2>&1 || {
 		sed "s/^/$prog: pagefind: /" "$work/pagefind.log" >&2
 		die "the search index (tools/search-index.sh $1) failed"
 	}
+	rm -rf "$_sc" && mkdir -p "$_sc" && cp -r "$1/pagefind" "$_sc/" &&
+		echo "$_sk" >"$_sc/key" || die "cannot keep the search index in $_sc"
 }
 
 # ------------------------------------------------------------------

@@ -542,6 +542,18 @@ cache_ok() {
 	[ "$_changed" = " 02-fork.html" ]
 }
 check "cache: a re-weave after a prose change re-renders that page only, and matches a fresh weave" cache_ok
+# The search index is kept too (OUTDIR/cache/pagefind/): after the prose
+# change it is made again, and a weave with nothing changed takes it
+# from the cache; both times it is a fresh weave's.
+search_cache_ok() {
+	[ -d "$cache/fresh/html/pagefind" ] || { echo "no search index: Pagefind is not installed"; return 0; }
+	diff -r "$cache/before/pagefind" "$cache/fresh/html/pagefind" >/dev/null &&
+		{ echo "the prose change did not change the search index"; return 1; }
+	diff -r "$cache/w/html/pagefind" "$cache/fresh/html/pagefind" || return 1
+	"$weave" -q --html -o "$cache/w" "$cache/src"/*.nw || return 1
+	diff -r "$cache/w/html/pagefind" "$cache/fresh/html/pagefind"
+}
+check "cache: the search index after a prose change, and taken from the cache, is a fresh weave's" search_cache_ok
 
 # What every page is made from besides its own Markdown (the filters,
 # the template, weave.sh) is in every page's key: in a copy of the
