@@ -491,7 +491,7 @@ html_half() {
 	# lists them, stem TAB what to name when it fails.
 	{
 		"$AWK" -F '	' '{ print $2 "\t" $3 }' "$work/md/chapters.tsv"
-		printf 'idents\tthe index page idents.html\nchunks\tthe index page chunks.html\n'
+		printf 'idents\tthe index of identifiers\nchunks\tthe index of chunks\n'
 	} >"$work/pages.tsv"
 
 	# A page whose inputs are the same as at the last weave into this
