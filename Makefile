@@ -98,7 +98,10 @@ QUICK ?=
 bench: check-deps ## measure the fork path against Linux 6.1 (build/bench/results.md; QUICK=1 for a short forklore-only run)
 	@sh tools/bench.sh $(if $(QUICK),--quick)
 
-book: trace html pdf ## weave the book (HTML and PDF) into build/book/
+# One weave for both: weave.sh makes the PDF in the background while it
+# renders the HTML pages (`make html pdf` weaves twice, one after the other).
+book: trace ## weave the book (HTML and PDF) into build/book/
+	./weave.sh -o $(B)/book $(NW)
 
 # What really ran in one clone3 (tools/trace.sh): an instrumented kernel
 # in build/x86_64-trace/, one QEMU boot, its call tree in build/trace/.

@@ -16,6 +16,10 @@
 #                                                    hboxes of the PDF
 #   OUTDIR/cache/html/                               pages of the last weave,
 #                                                    reused when unchanged
+#   OUTDIR/cache/figures/{svg,pdf}/                  drawings of figures/,
+#                                                    the same
+#   OUTDIR/cache/pagefind/                           the search index of
+#                                                    the same pages
 #   OUTDIR/work/{all,html,pdf}/                      noweb and Markdown
 #                                                    intermediates
 #
@@ -29,6 +33,15 @@
 # LaTeX (book/latex/preamble.tex: chunk numbers and page-referenced notes
 # in the margin) with the indexes of identifiers and chunks
 # (book/latex/nwindex.awk) → pdflatex.
+#
+# Time: what does not wait for another step runs beside it.  The call
+# graphs' compile and the figures start with the front end, noidx and
+# idents.sh run side by side, the HTML pages are rendered WEAVE_JOBS at
+# a time, and with both --html and --pdf the PDF (mostly two pdflatex
+# runs, one after the other) is made in the background while the HTML
+# pages are.  Unchanged pages come from OUTDIR/cache/html/ (a checksum
+# of their inputs is their key), and the call graphs' compile is skipped
+# while its inputs' checksum is unchanged (tools/callgraph.sh).
 #
 # Figures: every figures/NAME.dot (Graphviz) is drawn by dot, as
 # OUTDIR/html/figures/NAME.svg for the HTML pages and as
@@ -58,7 +71,12 @@
 set -u
 prog=weave.sh
 
-die() { printf '%s: %s\n' "$prog" "$*" >&2; exit 1; }
+half_pid=
+die() {
+	printf '%s: %s\n' "$prog" "$*" >&2
+	[ -z "$half_pid" ] || wait "$half_pid"
+	exit 1
+}
 warn() { printf '%s: %s\n' "$prog" "$*" >&2; }
 usage() {
 	cat <<EOF
@@ -160,9 +178,65 @@ if [ -n "$course" ]; then
 	set -- $course_files
 fi
 
+# render_figures FORMAT DIR: every figures/NAME.dot as DIR/NAME.FORMAT.
+# A drawing is kept in OUTDIR/cache/figures/FORMAT/ with its key, a
+# checksum of the .dot and of dot's version, and dot's messages; while
+# the key is the same, the drawing (and the messages) come from there.
+render_figures() {
+	[ $have_figures = 1 ] || return 0
+	mkdir -p "$2" "$outdir/cache/figures/$1" || die "cannot create $2"
+	_fc=$outdir/cache/figures/$1
+	_dotv=$("$DOT" -V 2>&1)
+	for fig in "$figdir"/*.dot; do
+		name=${fig##*/}
+		name=${name%.dot}
+		_key=$({ echo "$_dotv"; cat "$fig"; } | md5sum | cut -c1-32)
+		if [ -s "$_fc/$name.$1" ] && [ "$(cat "$_fc/$name.key" 2>/dev/null)" = "$_key" ]; then
+			cp "$_fc/$name.$1" "$2/" || die "cannot copy $_fc/$name.$1"
+			[ -s "$_fc/$name.err" ] && sed "s|^|$prog: figures/$name.dot: |" "$_fc/$name.err" >&2
+			continue
+		fi
+		"$DOT" -T"$1" -o "$2/$name.$1" "$fig" 2>"$work/dot-$1.err" || {
+			sed "s|^|$prog: figures/$name.dot: |" "$work/dot-$1.err" >&2
+			die "dot failed on figures/$name.dot"
+		}
+		[ -s "$work/dot-$1.err" ] && sed "s|^|$prog: figures/$name.dot: |" "$work/dot-$1.err" >&2
+		rm -f "$_fc/$name.key" &&
+			cp "$2/$name.$1" "$_fc/$name.$1" && cp "$work/dot-$1.err" "$_fc/$name.err" &&
+			echo "$_key" >"$_fc/$name.key" || die "cannot keep $name.$1 in $_fc"
+	done
+	return 0
+}
+
+# figures_start: every hand-drawn figure in each format this weave
+# makes (svg for HTML, pdf for LaTeX) into work/fig/FORMAT/, in the
+# background; figures_done waits for them, shows dot's messages, and
+# stops the weave if dot failed; copy_figures FORMAT DIR copies them.
+figures_pid=
+figures_start() {
+	[ $have_figures = 1 ] || return 0
+	(
+		[ $want_html = 0 ] || render_figures svg "$work/fig/svg"
+		[ $want_pdf = 0 ] || render_figures pdf "$work/fig/pdf"
+	) 2>"$work/figures.err" &
+	figures_pid=$!
+}
+figures_done() {
+	[ -n "$figures_pid" ] || return 0
+	wait "$figures_pid"
+	_st=$?
+	figures_pid=
+	[ -s "$work/figures.err" ] && cat "$work/figures.err" >&2
+	[ $_st = 0 ] || exit 1
+}
+copy_figures() {
+	[ $have_figures = 1 ] || return 0
+	mkdir -p "$2" && cp "$work/fig/$1"/* "$2/" || die "cannot copy the figures to $2"
+}
+
 # ------------------------------------------------------------------
-# 1. noweb front end: markup | noidx, idents.sh (ctags), then our back end.
-#    (Sequential steps, so that each one's failure is seen.)
+# 1. noweb front end: markup, then noidx beside idents.sh (ctags), then
+#    our back end; each step's failure is seen and named.
 "$lib/markup" "$@" >"$work/markup.out" 2>"$work/markup.err"
 st=$?
 noweb_errors=0
@@ -178,7 +252,19 @@ if [ -s "$work/markup.err" ] || [ $st -ne 0 ]; then
 	sed "s/^/$prog: noweb: /" "$work/markup.err" >&2
 	[ $st -ne 0 ] && noweb_errors=1
 fi
-"$lib/noidx" <"$work/markup.out" >"$work/noidx.out" || die "noweb noidx failed on: $*"
+# What does not depend on noweb's cross-reference starts now, in the
+# background, on the other CPUs: the call graphs' compile (step 1b) and
+# the hand-drawn figures (render_figures, below).
+cg_prepare_pid=
+if [ "${WEAVE_CALLGRAPHS:-1}" != 0 ]; then
+	AWK=$AWK sh "$root/tools/callgraph.sh" --prepare --cache "$outdir/callgraph" \
+		$(printf '%s\n' "$@" | LC_ALL=C sort) >/dev/null 2>&1 &
+	cg_prepare_pid=$!
+fi
+figures_start
+# noidx and idents.sh side by side: both read markup.out only.
+"$lib/noidx" <"$work/markup.out" >"$work/noidx.out" &
+noidx_pid=$!
 # Identifiers: ctags on the tangled sources, mapped back to chunks
 # (book/filters/idents.sh; replaces noweb's finduses).
 sh "$book/filters/idents.sh" "$work" "$@" 2>"$work/idents.err" || {
@@ -186,6 +272,7 @@ sh "$book/filters/idents.sh" "$work" "$@" 2>"$work/idents.err" || {
 	die "identifier index (book/filters/idents.sh) failed on: $*"
 }
 [ -s "$work/idents.err" ] && sed "s/^/$prog: /" "$work/idents.err" >&2
+wait $noidx_pid || die "noweb noidx failed on: $*"
 "$AWK" -f "$book/filters/nw2md.awk" -v out="$work/md" \
 	-v idents="$work/idents.raw" -v linuxtab="$book/linux-v6.1.tsv" \
 	"$work/noidx.out" "$work/noidx.out" 2>"$work/nw2md.err" || {
@@ -246,6 +333,9 @@ generated_figures_step() {
 	[ $want_html = 1 ] && _fmts="svg"
 	[ $want_pdf = 1 ] && _fmts="$_fmts pdf"
 	_t0=$(date +%s)
+	# (its steps 1-3 ran in the background, from the front end on;
+	# whatever they could not do is done again, and reported, here)
+	[ -z "$cg_prepare_pid" ] || wait "$cg_prepare_pid"
 	# The code is tangled in the book's order, the order of the file
 	# names, whatever order a course reads the chapters in.
 	DOT=$DOT AWK=$AWK sh "$root/tools/callgraph.sh" --work "$work" \
@@ -265,45 +355,19 @@ generated_figures() {
 	return 0
 }
 
-# render_figures FORMAT DIR: every figures/NAME.dot as DIR/NAME.FORMAT
-render_figures() {
-	[ $have_figures = 1 ] || return 0
-	mkdir -p "$2" || die "cannot create $2"
-	for fig in "$figdir"/*.dot; do
-		name=${fig##*/}
-		name=${name%.dot}
-		"$DOT" -T"$1" -o "$2/$name.$1" "$fig" 2>"$work/dot.err" || {
-			sed "s|^|$prog: figures/$name.dot: |" "$work/dot.err" >&2
-			die "dot failed on figures/$name.dot"
-		}
-		[ -s "$work/dot.err" ] && sed "s|^|$prog: figures/$name.dot: |" "$work/dot.err" >&2
-	done
-	return 0
-}
-
 # 1b. Generated figures: the call graphs (tools/callgraph.sh; drawn
 #     into work/gfig/, copied beside the hand-drawn figures below).
 generated_figures_step "$@"
+figures_done
 
-# html_page STEM: one chapter's HTML page, OUTDIR/html/STEM.html
-#
-# A page whose inputs are the same as at the last weave into this OUTDIR
-# is taken from the cache OUTDIR/cache/html/ instead: its key is a
-# checksum of its Markdown and navigation plus $page_base_key, which
-# covers everything pages share (see the HTML step).  Touching one
-# chapter's prose re-renders that page only.
+# html_page STEM: one page, OUTDIR/html/STEM.html, rendered
+# (html_render) and kept in the cache OUTDIR/cache/html/ with its key
+# work/STEM.key (html_half finds which pages need it).
 html_page() {
-	_key=$(cat "$work/md/$1.md" "$work/md/$1.nav.yaml" | md5sum | cut -c1-32)$page_base_key
-	if [ -f "$outdir/cache/html/$1.html" ] &&
-	    [ "$(cat "$outdir/cache/html/$1.key" 2>/dev/null)" = "$_key" ]; then
-		: >"$work/$1.html.err"
-		cp "$outdir/cache/html/$1.html" "$outdir/html/$1.html"
-		return
-	fi
 	html_render "$1" || return 1
 	mkdir -p "$outdir/cache/html" &&
 		cp "$outdir/html/$1.html" "$outdir/cache/html/$1.html" &&
-		printf '%s\n' "$_key" >"$outdir/cache/html/$1.key"
+		cp "$work/$1.key" "$outdir/cache/html/$1.key"
 }
 
 html_render() {
@@ -336,15 +400,30 @@ search_index() {
 		return 0
 	} ;;
 	esac
+	# The index of the same pages is the same: it is kept in
+	# OUTDIR/cache/pagefind/ under a checksum of every page (name and
+	# content), of the indexer and of the Pagefind installed.
+	_sk=$({ cat "$root/tools/search-index.sh"
+		cat "$root/tools/node/package-lock.json" 2>/dev/null; echo "${PAGEFIND:-}"
+		(cd "$1" && find . -name '*.html' ! -path './pagefind/*' | LC_ALL=C sort |
+			xargs md5sum); } | md5sum | cut -c1-32)
+	_sc=$outdir/cache/pagefind
+	if [ -s "$_sc/pagefind/pagefind.js" ] && [ "$(cat "$_sc/key" 2>/dev/null)" = "$_sk" ]; then
+		rm -rf "$1/pagefind" && cp -r "$_sc/pagefind" "$1/" ||
+			die "cannot copy the search index from $_sc"
+		return 0
+	fi
 	sh "$root/tools/search-index.sh" "$1" >"$work/pagefind.log" 2>&1 || {
 		sed "s/^/$prog: pagefind: /" "$work/pagefind.log" >&2
 		die "the search index (tools/search-index.sh $1) failed"
 	}
+	rm -rf "$_sc" && mkdir -p "$_sc" && cp -r "$1/pagefind" "$_sc/" &&
+		echo "$_sk" >"$_sc/key" || die "cannot keep the search index in $_sc"
 }
 
 # ------------------------------------------------------------------
-# 2. HTML: one page a chapter, plus index.html
-if [ $want_html = 1 ]; then
+# 2. HTML: one page a chapter, the two index pages, and index.html
+html_half() {
 	t0=$(date +%s)
 	rm -rf "$outdir/html" && mkdir -p "$outdir/html/css" "$outdir/html/js" ||
 		die "cannot create $outdir/html"
@@ -355,51 +434,37 @@ if [ $want_html = 1 ]; then
 		cat "$book/courses/course.css" >>"$outdir/html/css/forklore.css" ||
 			die "cannot add book/courses/course.css"
 	fi
-	render_figures svg "$outdir/html/figures"
+	copy_figures svg "$outdir/html/figures"
 	copy_bench_figure svg "$outdir/html/figures"
 	generated_figures svg "$outdir/html/figures"
-	# What every page is made from, besides its own Markdown and
-	# navigation: the pandoc that renders it, this script (the options),
-	# the filters, template and metadata, the course's metadata, and
-	# refs.tsv, the book's chunk numbers, anchors and previews.
-	page_base_key=$({ "$PANDOC" --version | head -n 1
-		cat "$root/weave.sh" "$work/md/refs.tsv" ${course_meta:+"$course_meta"} \
-		    "$book/templates/chapter.html" "$book/metadata.yaml" \
-		    "$book/filters/forklore.lua" "$book/filters/nwlinks.awk" \
-		    "$book/templates/finish.awk"; } | md5sum | cut -c1-32)
-	jobs=${WEAVE_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
-	case $jobs in ''|*[!0-9]*|0) jobs=2 ;; esac
-	# Launch pages in parallel, at most $jobs at a time; each writes
-	# its exit status to work/<stem>.st.
-	running=""
-	nrun=0
-	while IFS='	' read -r num stem file title; do
-		( html_page "$stem"; echo $? >"$work/$stem.st" ) &
-		running="$running $!"
-		nrun=$((nrun + 1))
-		if [ $nrun -ge $jobs ]; then
-			set -- $running
-			wait "$1"
-			shift
-			running="$*"
-			nrun=$((nrun - 1))
-		fi
-	done <"$work/md/chapters.tsv"
-	wait
-	failed=0
-	while IFS='	' read -r num stem file title; do
-		st=$(cat "$work/$stem.st" 2>/dev/null || echo 1)
-		if [ "$st" != 0 ]; then
-			sed "s|^|$prog: $file: |" "$work/$stem.html.err" >&2
-			warn "pandoc failed on $file (HTML page $stem.html)"
-			failed=1
-		elif [ -s "$work/$stem.html.err" ]; then
-			sed "s|^|$prog: $file: |" "$work/$stem.html.err" >&2
-		fi
-	done <"$work/md/chapters.tsv"
-	[ $failed = 0 ] || exit 1
-	# The index pages: identifiers and chunks (book/filters/indexes.awk)
-	# Only what this book's pages hold: a course may omit chapters.
+
+	# The landing page (title, subtitle and the chapters), rendered in
+	# the background while the other pages are made.
+	{
+		printf -- '---\nchapters:\n'
+		while IFS='	' read -r num stem file title; do
+			printf "  - href: '%s.html'\n    num: %s\n    title: '%s'\n" \
+				"$stem" "$num" "$(printf '%s' "$title" | sed "s/'/''/g")"
+		done <"$work/md/chapters.tsv"
+		printf 'landing: true\n---\n\n'
+		printf '## Chapters {#chapters}\n\n'
+		while IFS='	' read -r num stem file title; do
+			printf '%s. [%s](%s.html)\n' "$num" "$title" "$stem"
+		done <"$work/md/chapters.tsv"
+		printf '\n## Indexes {#indexes}\n\n'
+		printf -- '- [Identifiers](idents.html): every function, structure, macro, type, global and assembler label, and the chunk that defines it\n'
+		printf -- '- [Chunks](chunks.html): every chunk by name, where it is defined and where it is used\n'
+	} >"$work/index.md"
+	"$PANDOC" "$work/index.md" --from markdown --to html5 --standalone \
+		--template "$book/templates/chapter.html" \
+		--metadata-file "$book/metadata.yaml" \
+		${course_meta:+--metadata-file "$course_meta"} \
+		--output "$outdir/html/index.html" 2>"$work/index.err" &
+	landing_pid=$!
+
+	# The index pages' Markdown: identifiers and chunks
+	# (book/filters/indexes.awk).  Only what this book's pages hold: a
+	# course may omit chapters.
 	"$AWK" -F '	' 'FNR == NR { have[$2] = 1; next } ($3 in have)' \
 		"$work/md/chapters.tsv" "$work/md/idents.tsv" |
 		LC_ALL=C sort -f -t '	' -k1,1 -k2,2 -k5,5 >"$work/idents.sorted"
@@ -420,48 +485,102 @@ if [ $want_html = 1 ]; then
 		  printf "stem: '%s'\nchapter-title: '%s'\n" "$p" \
 			"$([ $p = idents ] && echo 'Index of identifiers' || echo 'Index of chunks')"
 		} >"$work/md/$p.nav.yaml"
-		html_page $p || { cat "$work/$p.html.err" >&2; die "pandoc failed on the index page $p.html"; }
 	done
 
-	# The landing page: title, subtitle and the chapters.
+	# The pages, each from its Markdown and navigation: work/pages.tsv
+	# lists them, stem TAB what to name when it fails.
 	{
-		printf -- '---\nchapters:\n'
-		while IFS='	' read -r num stem file title; do
-			printf "  - href: '%s.html'\n    num: %s\n    title: '%s'\n" \
-				"$stem" "$num" "$(printf '%s' "$title" | sed "s/'/''/g")"
-		done <"$work/md/chapters.tsv"
-		printf 'landing: true\n---\n\n'
-		printf '## Chapters {#chapters}\n\n'
-		while IFS='	' read -r num stem file title; do
-			printf '%s. [%s](%s.html)\n' "$num" "$title" "$stem"
-		done <"$work/md/chapters.tsv"
-		printf '\n## Indexes {#indexes}\n\n'
-		printf -- '- [Identifiers](idents.html): every function, structure, macro, type, global and assembler label, and the chunk that defines it\n'
-		printf -- '- [Chunks](chunks.html): every chunk by name, where it is defined and where it is used\n'
-	} >"$work/index.md"
-	"$PANDOC" "$work/index.md" --from markdown --to html5 --standalone \
-		--template "$book/templates/chapter.html" \
-		--metadata-file "$book/metadata.yaml" \
-		${course_meta:+--metadata-file "$course_meta"} \
-		--output "$outdir/html/index.html" 2>"$work/index.err" || {
+		"$AWK" -F '	' '{ print $2 "\t" $3 }' "$work/md/chapters.tsv"
+		printf 'idents\tthe index of identifiers\nchunks\tthe index of chunks\n'
+	} >"$work/pages.tsv"
+
+	# A page whose inputs are the same as at the last weave into this
+	# OUTDIR comes from the cache OUTDIR/cache/html/ instead: its key
+	# is the checksums of its Markdown and navigation, and
+	# $page_base_key, which covers what every page is made from besides:
+	# the pandoc that renders it, this script (the options), the
+	# filters, template and metadata, the course's metadata, and
+	# refs.tsv, the book's chunk numbers, anchors and previews.
+	# Touching one chapter's prose re-renders that page only.
+	page_base_key=$({ "$PANDOC" --version | head -n 1
+		cat "$root/weave.sh" "$work/md/refs.tsv" ${course_meta:+"$course_meta"} \
+		    "$book/templates/chapter.html" "$book/metadata.yaml" \
+		    "$book/filters/forklore.lua" "$book/filters/nwlinks.awk" \
+		    "$book/templates/finish.awk"; } | md5sum | cut -c1-32)
+	# One md5sum for all the pages' inputs; one awk writes each page's
+	# key (work/STEM.key) and sorts the pages into work/pages.hit (the
+	# cache has the page with that key) and work/pages.todo.
+	(cd "$work/md" && "$AWK" -F '	' '{ print $1 ".md"; print $1 ".nav.yaml" }' \
+		"$work/pages.tsv" | xargs md5sum) >"$work/pages.md5" ||
+		die "cannot read the pages' Markdown"
+	"$AWK" -F '	' -v work="$work" -v cache="$outdir/cache/html" -v base="$page_base_key" '
+		FILENAME == ARGV[1] { f = $0; sub(/^[^ ]*  /, "", f); sum[f] = substr($0, 1, 32); next }
+		{
+			key = sum[$1 ".md"] sum[$1 ".nav.yaml"] base
+			print key > (work "/" $1 ".key"); close(work "/" $1 ".key")
+			old = ""
+			if ((getline old < (cache "/" $1 ".key")) > 0) close(cache "/" $1 ".key")
+			hit = 0
+			if (old == key && (getline l < (cache "/" $1 ".html")) > 0) {
+				hit = 1; close(cache "/" $1 ".html")
+			}
+			print (hit ? $1 : $0) > (work "/pages." (hit ? "hit" : "todo"))
+		}' "$work/pages.md5" "$work/pages.tsv" || die "cannot sort the pages for the cache"
+	touch "$work/pages.hit" "$work/pages.todo"
+	if [ -s "$work/pages.hit" ]; then
+		(cd "$outdir/cache/html" && cp $(sed 's/$/.html/' "$work/pages.hit") "$outdir/html/") ||
+			die "cannot copy the pages from $outdir/cache/html"
+	fi
+	jobs=${WEAVE_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
+	case $jobs in ''|*[!0-9]*|0) jobs=2 ;; esac
+	# Render the others in parallel, at most $jobs at a time; each
+	# writes its exit status to work/<stem>.st.
+	running=""
+	nrun=0
+	while IFS='	' read -r stem file; do
+		( html_page "$stem"; echo $? >"$work/$stem.st" ) &
+		running="$running $!"
+		nrun=$((nrun + 1))
+		if [ $nrun -ge $jobs ]; then
+			set -- $running
+			wait "$1"
+			shift
+			running="$*"
+			nrun=$((nrun - 1))
+		fi
+	done <"$work/pages.todo"
+	for pid in $running; do wait "$pid"; done
+	failed=0
+	while IFS='	' read -r stem file; do
+		st=$(cat "$work/$stem.st" 2>/dev/null || echo 1)
+		if [ "$st" != 0 ]; then
+			sed "s|^|$prog: $file: |" "$work/$stem.html.err" >&2
+			warn "pandoc failed on $file (HTML page $stem.html)"
+			failed=1
+		elif [ -s "$work/$stem.html.err" ]; then
+			sed "s|^|$prog: $file: |" "$work/$stem.html.err" >&2
+		fi
+	done <"$work/pages.todo"
+	wait "$landing_pid" || {
 		cat "$work/index.err" >&2
 		die "pandoc failed on the landing page (index.html)"
 	}
+	[ $failed = 0 ] || exit 1
 	# The search index (Pagefind) of the chapter pages
 	search_index "$outdir/html"
 	t1=$(date +%s)
 	say "HTML: $outdir/html/index.html and $nchap chapter pages ($((t1 - t0)) s)"
-fi
+}
 
 # ------------------------------------------------------------------
 # 3. PDF: all chapters in one LaTeX book, with an index of identifiers
 #    and an index of chunks (book/latex/nwindex.awk) at the end.
-if [ $want_pdf = 1 ]; then
+pdf_half() {
 	t0=$(date +%s)
 	pdfdir=$outdir/pdf
 	mkdir -p "$pdfdir" || die "cannot create $pdfdir"
 	rm -rf "$pdfdir/figures"
-	render_figures pdf "$pdfdir/figures"
+	copy_figures pdf "$pdfdir/figures"
 	copy_bench_figure pdf "$pdfdir/figures"
 	generated_figures pdf "$pdfdir/figures"
 	: >"$work/book.md"
@@ -567,6 +686,23 @@ if [ $want_pdf = 1 ]; then
 	fi
 	t1=$(date +%s)
 	say "PDF: $outdir/forklore.pdf (${pages:-?} pages, $run pdflatex runs, $((t1 - t0)) s, $overfull overfull and $underfull underfull hboxes)"
+}
+
+# ------------------------------------------------------------------
+# 4. Both halves at once when both are wanted: the PDF's pdflatex runs
+#    are one long sequential job, so it goes to the background while the
+#    HTML pages take the other CPUs (a failure of either fails the
+#    weave; die waits for the other half first).
+if [ $want_html = 1 ] && [ $want_pdf = 1 ]; then
+	pdf_half &
+	half_pid=$!
+	html_half
+	wait "$half_pid" || exit 1
+	half_pid=
+elif [ $want_html = 1 ]; then
+	html_half
+else
+	pdf_half
 fi
 if [ $noweb_errors = 1 ]; then
 	die "noweb reported errors in the sources (see above); the book was woven anyway"

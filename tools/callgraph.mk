@@ -24,6 +24,9 @@ CG_OBJS := $(patsubst %,$(OBJ)/%.o,$(basename $(filter %.c,$(SRCS))))
 .PHONY: callgraph
 callgraph: $(CG_OBJS)
 
+# (compiled again when the flags here or in kbuild.mk change)
+$(CG_OBJS): tools/callgraph.mk tools/kbuild.mk
+
 $(OBJ)/%.o: $(SRC)/%.c
 	@mkdir -p $(dir $@)
 	@$(CC) $(CPPFLAGS) $(CG_CFLAGS) -c $< -o $@

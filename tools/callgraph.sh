@@ -2,6 +2,7 @@
 # tools/callgraph.sh — the book's call graphs, generated from the code.
 #
 #   tools/callgraph.sh --work WORK --cache DIR [--formats "svg pdf"] FILE.nw...
+#   tools/callgraph.sh --prepare --cache DIR FILE.nw...   (steps 1-3 only)
 #
 # weave.sh runs it after nw2md.awk, with WORK its work directory (which
 # holds md/chunks.tsv, md/chapters.tsv and the chapters' Markdown).
@@ -33,6 +34,15 @@
 # where a chapter has <!-- forklore:fork-trace -->.  weave.sh
 # copies WORK/gfig/*.svg into html/figures/ and *.pdf into pdf/figures/.
 #
+# Steps 1-3 depend only on FILEs and on the tools that tangle, compile
+# and read them: DIR/prepared holds a checksum of those (the FILEs'
+# names and contents, tangle.sh, this script, callgraph.mk, kbuild.mk,
+# cgextract.awk, the versions of gcc and objdump) as of the last time
+# steps 1-3 ran to the end, and while it is the same they are skipped.
+# --prepare runs steps 1-3 alone: weave.sh starts it as soon as it has
+# its inputs, so that the compile runs beside noweb's front end, and the
+# call that follows finds them done.
+#
 # Sources without a kernel (.c files under arch/ kernel/ mm/ ...), or
 # that tangle.sh refuses, give no graph and no error.  DIR is shared by concurrent weaves (make -j
 # html pdf): a lock directory DIR.lock serialises steps 1-5.
@@ -50,9 +60,10 @@ DOT=${DOT:-dot}
 MAKE=${MAKE:-make}
 jobs=${CALLGRAPH_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 
-work="" cache="" formats="svg pdf" trace=""
+work="" cache="" formats="svg pdf" trace="" prepare=0
 while [ $# -gt 0 ]; do
 	case $1 in
+	--prepare) prepare=1; shift ;;
 	--work) work=$2; shift 2 ;;
 	--cache) cache=$2; shift 2 ;;
 	--formats) formats=$2; shift 2 ;;
@@ -62,10 +73,13 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-[ -n "$work" ] && [ -n "$cache" ] && [ $# -gt 0 ] ||
-	die "usage: $prog --work WORK --cache DIR [--formats 'svg pdf'] FILE.nw..."
-[ -r "$work/md/chunks.tsv" ] || die "no $work/md/chunks.tsv (run nw2md.awk first)"
-mkdir -p "$cache" "$work/gfig" || die "cannot create $cache"
+{ [ -n "$work" ] || [ $prepare = 1 ]; } && [ -n "$cache" ] && [ $# -gt 0 ] ||
+	die "usage: $prog --work WORK --cache DIR [--formats 'svg pdf'] FILE.nw... | --prepare --cache DIR FILE.nw..."
+if [ $prepare = 0 ]; then
+	[ -r "$work/md/chunks.tsv" ] || die "no $work/md/chunks.tsv (run nw2md.awk first)"
+	mkdir -p "$work/gfig" || die "cannot create $work/gfig"
+fi
+mkdir -p "$cache" || die "cannot create $cache"
 cache=$(cd "$cache" && pwd)
 # FILEs as paths from the repository root, as tangle.sh writes them in
 # #line (the chunks' file names are the same paths)
@@ -91,8 +105,22 @@ echo $$ >"$lock/pid"
 trap 'rm -rf "$lock"' EXIT
 trap 'exit 1' INT TERM HUP PIPE
 
-# ---- 1. tangle
+# ---- what steps 1-3 are made from (see above)
+key=$({ printf '%s\n' "$@"; cat "$@"
+	cat "$root/tangle.sh" "$root/tools/callgraph.sh" "$root/tools/callgraph.mk" \
+	    "$root/tools/kbuild.mk" "$root/tools/cgextract.awk"
+	gcc --version | head -n 1; objdump --version | head -n 1
+	echo "$AWK $MAKE"; } | md5sum | cut -c1-32)
 src=$cache/src
+obj=$cache/x86_64/obj
+kdirs="arch drivers init kernel lib mm fs"
+if [ -s "$cache/cg.tsv" ] && [ -s "$cache/ranges.tsv" ] &&
+	[ "$(cat "$cache/prepared" 2>/dev/null)" = "$key" ]; then
+	[ $prepare = 1 ] && exit 0
+else
+rm -f "$cache/prepared"
+
+# ---- 1. tangle
 mkdir -p "$src"
 # Sources that do not tangle (a weave test's broken fixture) have no
 # graph; the book's own sources are held to tangling by make test.
@@ -102,7 +130,6 @@ sed 's/^[a-z]* //' "$cache/tangle.log" | sed "s|^$src/||; s|^\./||" | sort >"$ca
 (cd "$src" && find . -type f | sed 's|^\./||' | sort) | comm -23 - "$cache/tangle.files" |
 	while read -r f; do rm -f "$src/$f"; done
 
-kdirs="arch drivers init kernel lib mm fs"
 csrc=$(cd "$src" && for d in $kdirs; do [ -d "$d" ] && find "$d" -name '*.c'; done | grep -v '_32\.c$' | sort)
 if [ -z "$csrc" ]; then
 	exit 0	# no kernel: no graph
@@ -115,39 +142,29 @@ if ! (cd "$root" && "$MAKE" --no-print-directory -s -j"$jobs" -f tools/callgraph
 	die "the call graph's compile failed (see $cache/make.log)"
 fi
 
-# ---- 3. extract (again only when a unit or an assembly file changed)
-obj=$cache/x86_64/obj
+# ---- 3. extract (every time steps 1-3 run: 0.1 s)
 asrc=$(cd "$src" && for d in $kdirs; do [ -d "$d" ] && find "$d" -name '*.S'; done |
 	grep -v '\.lds\.S$' | grep -v '_32\.S$' | sort)
 {
-	for c in $csrc; do echo "${c%.c}"; done
-	for s in $asrc; do echo "$s"; done
-} >"$cache/units.new"
-fresh=1
-[ -s "$cache/cg.tsv" ] && [ -s "$cache/ranges.tsv" ] && cmp -s "$cache/units.new" "$cache/units" || fresh=0
-if [ $fresh = 1 ] && [ -n "$(cd "$src" && find . -newer "$cache/cg.tsv" -type f | head -n 1)" ]; then fresh=0; fi
-if [ $fresh = 1 ] && [ -n "$(find "$obj" -newer "$cache/cg.tsv" -name '*.rel' | head -n 1)" ]; then fresh=0; fi
-if [ $fresh = 0 ]; then
-	mv "$cache/units.new" "$cache/units"
-	{
-		for c in $csrc; do
-			u=x86_64/obj/${c%.c}
-			[ -f "$cache/$u.ci" ] && [ -f "$cache/$u.rel" ] && printf '%s\n%s\n' "$u.ci" "$u.rel"
-		done
-		for s in $asrc; do echo "src/$s"; done
-	} >"$cache/inputs"
-	(cd "$cache" && xargs "$AWK" -f "$root/tools/cgextract.awk" <inputs >cg.tmp) &&
-		mv "$cache/cg.tmp" "$cache/cg.tsv" || die "cgextract.awk failed"
-	# ranges.tsv: which runs of .nw lines each tangled file holds
-	(cd "$src" && find . -type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \) | sed 's|^\./||' | sort |
-		xargs "$AWK" '
-		function flush() { if (nwf != "" && last >= first) printf "%s\t%d\t%d\t%s\n", nwf, first, last, tf; nwf = "" }
-		FNR == 1 { flush(); tf = FILENAME }
-		/^#line [0-9]+ "/ { flush(); nwf = $3; gsub(/"/, "", nwf); first = $2; last = $2 - 1; next }
-		{ if (nwf != "") last++ }
-		END { flush() }') >"$cache/ranges.tsv" || die "cannot read #line in $src"
-fi
-rm -f "$cache/units.new"
+	for c in $csrc; do
+		u=x86_64/obj/${c%.c}
+		[ -f "$cache/$u.ci" ] && [ -f "$cache/$u.rel" ] && printf '%s\n%s\n' "$u.ci" "$u.rel"
+	done
+	for s in $asrc; do echo "src/$s"; done
+} >"$cache/inputs"
+(cd "$cache" && xargs "$AWK" -f "$root/tools/cgextract.awk" <inputs >cg.tmp) &&
+	mv "$cache/cg.tmp" "$cache/cg.tsv" || die "cgextract.awk failed"
+# ranges.tsv: which runs of .nw lines each tangled file holds
+(cd "$src" && find . -type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \) | sed 's|^\./||' | sort |
+	xargs "$AWK" '
+	function flush() { if (nwf != "" && last >= first) printf "%s\t%d\t%d\t%s\n", nwf, first, last, tf; nwf = "" }
+	FNR == 1 { flush(); tf = FILENAME }
+	/^#line [0-9]+ "/ { flush(); nwf = $3; gsub(/"/, "", nwf); first = $2; last = $2 - 1; next }
+	{ if (nwf != "") last++ }
+	END { flush() }') >"$cache/ranges.tsv" || die "cannot read #line in $src"
+echo "$key" >"$cache/prepared"
+fi	# (steps 1-3)
+[ $prepare = 1 ] && exit 0
 
 # ---- 4. graphs
 rm -rf "$cache/dot.new" && mkdir -p "$cache/dot.new"

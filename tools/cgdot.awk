@@ -41,18 +41,24 @@ $1 == "E" { ne++; ea[ne] = $2; eb[ne] = $3; ek[ne] = $4; if ($4 == "call") fanin
 function esc(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return s }
 function plain(s) { gsub(/`/, "", s); return s }
 
-# chunk of each function, and the tangled file it lands in
-function locate(    i, j, k) {
+# chunk of each function, and the tangled file it lands in: the first
+# chunk (range) of the function's .nw file that holds its line, looked
+# up among that file's chunks (ranges) only
+function locate(    i, j, k, n, m, ks, rs, cl, rl) {
+	for (j = 1; j <= nck; j++) cl[kf[j]] = cl[kf[j]] " " j
+	for (j = 1; j <= nrg; j++) rl[rf[j]] = rl[rf[j]] " " j
 	for (i = 1; i <= nf; i++) {
 		k = fkey[i]
-		for (j = 1; j <= nck; j++)
-			if (kf[j] == ffile[k] && kfirst[j] <= fline[k] && fline[k] <= klast[j]) {
-				fck[k] = j; break
-			}
-		for (j = 1; j <= nrg; j++)
-			if (rf[j] == ffile[k] && rfirst[j] <= fline[k] && fline[k] <= rlast[j]) {
-				ftan[k] = rt[j]; break
-			}
+		n = split(cl[ffile[k]], ks, " ")
+		for (m = 1; m <= n; m++) {
+			j = ks[m]
+			if (kfirst[j] <= fline[k] && fline[k] <= klast[j]) { fck[k] = j; break }
+		}
+		n = split(rl[ffile[k]], rs, " ")
+		for (m = 1; m <= n; m++) {
+			j = rs[m]
+			if (rfirst[j] <= fline[k] && fline[k] <= rlast[j]) { ftan[k] = rt[j]; break }
+		}
 		if (!(k in ftan)) ftan[k] = "?"
 	}
 }
@@ -127,18 +133,14 @@ function istest(k) { return ftan[k] ~ /(^|\/)(test_[^\/]*|ktest[^\/]*)$/ }
 function skip(k) { return istest(k) }
 function isnblib(k) { return fanin[k] > maxfanin }
 
-function chapter_graph(stem,    i, k, nown, own, deg, nb, nnb, nbk, f, shown, cap, extra, nedges) {
+function chapter_graph(stem,    i, u, k, nown, own, deg, nb, nnb, nbk, f, shown, cap, extra, nedges) {
 	split("", sel); split("", own); split("", deg); split("", nb)
-	nown = 0
-	for (i = 1; i <= nf; i++) {
-		k = fkey[i]
-		if ((k in fck) && kstem[fck[k]] == stem && !skip(k)) { nown++; own[nown] = k; isown[k] = 1 }
-	}
+	nown = split(substr(stemfns[stem], 2), own, SUBSEP)
+	for (i = 1; i <= nown; i++) isown[own[i]] = 1
 	if (nown == 0) return
 	nedges = 0
-	for (i = 1; i <= ne; i++) {
-		if (ek[i] ~ /^table:/) continue
-		if (!(ea[i] in fck) || !(eb[i] in fck) || skip(ea[i]) || skip(eb[i])) continue
+	for (u = 1; u <= nue; u++) {
+		i = uedge[u]
 		if ((ea[i] in isown) || (eb[i] in isown)) { deg[ea[i]]++; deg[eb[i]]++; nedges++ }
 	}
 	if (nedges == 0) { for (i = 1; i <= nown; i++) delete isown[own[i]]; return }
@@ -147,9 +149,8 @@ function chapter_graph(stem,    i, k, nown, own, deg, nb, nnb, nbk, f, shown, ca
 	for (i = 1; i <= shown; i++) sel[own[i]] = 1
 	# neighbours: callers and callees of the shown functions
 	nnb = 0; nlib = 0
-	for (i = 1; i <= ne; i++) {
-		if (ek[i] ~ /^table:/) continue
-		if (!(ea[i] in fck) || !(eb[i] in fck) || skip(ea[i]) || skip(eb[i])) continue
+	for (u = 1; u <= nue; u++) {
+		i = uedge[u]
 		if ((ea[i] in sel) && !(eb[i] in isown) && isnblib(eb[i])) { nlib++; continue }
 		if ((ea[i] in sel) && !(eb[i] in isown)) { if (!(eb[i] in nb)) { nnb++; nbk[nnb] = eb[i] } nb[eb[i]]++ }
 		if ((eb[i] in sel) && !(ea[i] in isown)) { if (!(ea[i] in nb)) { nnb++; nbk[nnb] = ea[i] } nb[ea[i]]++ }
@@ -215,8 +216,25 @@ function pathedge(i,    t) {
 	return t ~ /^__x64_sys_(clone|clone3|fork|vfork)$/
 }
 
+# what the chapters' graphs are drawn from, found once: each chapter's
+# own functions (stemfns, in cg.tsv's order), and the calls between
+# functions that have a chunk, neither of them a test (uedge[1..nue])
+function usable(    i, k) {
+	for (i = 1; i <= nf; i++) {
+		k = fkey[i]
+		if ((k in fck) && !skip(k)) stemfns[kstem[fck[k]]] = stemfns[kstem[fck[k]]] SUBSEP k
+	}
+	nue = 0
+	for (i = 1; i <= ne; i++) {
+		if (ek[i] ~ /^table:/) continue
+		if (!(ea[i] in fck) || !(eb[i] in fck) || skip(ea[i]) || skip(eb[i])) continue
+		uedge[++nue] = i
+	}
+}
+
 END {
 	locate()
+	usable()
 	printf "" > (outdir "/figures.tsv")
 	for (i = 1; i <= nchs; i++) chapter_graph(chstem[i])
 	# names.tsv: a function name's chunk (its first definition), for

@@ -8,6 +8,8 @@
 #    that defines it, and the HTML page shows the drawing.  A copy with a
 #    call to cg_other added to cg_top is woven again into the same
 #    output: the new edge appears (the cache does not hide the change).
+#    Woven a third time, unchanged, the compile is skipped; with a
+#    changed tool (cgextract.awk) it is redone.
 # 2. The book's own graphs: the fork path runs from entry_SYSCALL_64 to
 #    wake_up_new_task and from ret_from_fork back to user mode, and every
 #    node of every graph links to an anchor that nw2md.awk gave a chunk.
@@ -43,6 +45,24 @@ sed 's|	/\* more calls here \*/|	cg_other();|' tests/callgraph/fixtures/cgdemo.n
 check $? "a copy with one more call weaves again" "$fx/weave2.log"
 has_edge "$dot1" cg_top cg_other && grep -q 'cg_other' "$svg"
 check $? "and its graph gains the edge cg_top -> cg_other" "$dot1"
+# The compile (steps 1-3) is skipped while the checksum of its inputs,
+# callgraph/prepared, is the same: a weave of the same sources does not
+# run make; one whose tools differ (a copy of the tree with a changed
+# cgextract.awk) runs it again.
+cgc=$fx/book/callgraph
+sleep 1; touch "$fx/mark"
+(cd "$fx" && "$root/weave.sh" -q --html -o book cgdemo.nw) >"$fx/weave3.log" 2>&1 &&
+	[ -s "$cgc/prepared" ] && [ -z "$(find "$cgc/make.log" "$cgc/cg.tsv" -newer "$fx/mark")" ] &&
+	has_edge "$dot1" cg_top cg_other
+check $? "the same sources woven again: the compile is not redone, the graph is the same" "$fx/weave3.log"
+rm -rf "$fx/tree" && mkdir -p "$fx/tree" && cp -r tools tangle.sh "$fx/tree/" &&
+	rm -rf "$fx/tree/tools/node" && key1=$(cat "$cgc/prepared") &&
+	(cd "$fx" && sh tree/tools/callgraph.sh --prepare --cache book/callgraph cgdemo.nw) &&
+	[ "$(cat "$cgc/prepared")" = "$key1" ] && [ -z "$(find "$cgc/make.log" -newer "$fx/mark")" ] &&
+	echo '# changed' >>"$fx/tree/tools/cgextract.awk" &&
+	(cd "$fx" && sh tree/tools/callgraph.sh --prepare --cache book/callgraph cgdemo.nw) &&
+	[ "$(cat "$cgc/prepared")" != "$key1" ] && [ -n "$(find "$cgc/make.log" "$cgc/cg.tsv" -newer "$fx/mark")" ]
+check $? "a change to the call graph's tools (cgextract.awk) redoes the compile and extraction" "$cgc/make.log"
 
 # ---- 2. the book
 w=$out/book-work

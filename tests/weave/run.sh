@@ -542,6 +542,45 @@ cache_ok() {
 	[ "$_changed" = " 02-fork.html" ]
 }
 check "cache: a re-weave after a prose change re-renders that page only, and matches a fresh weave" cache_ok
+# The search index is kept too (OUTDIR/cache/pagefind/): after the prose
+# change it is made again, and a weave with nothing changed takes it
+# from the cache; both times it is a fresh weave's.
+search_cache_ok() {
+	[ -d "$cache/fresh/html/pagefind" ] || { echo "no search index: Pagefind is not installed"; return 0; }
+	diff -r "$cache/before/pagefind" "$cache/fresh/html/pagefind" >/dev/null &&
+		{ echo "the prose change did not change the search index"; return 1; }
+	diff -r "$cache/w/html/pagefind" "$cache/fresh/html/pagefind" || return 1
+	"$weave" -q --html -o "$cache/w" "$cache/src"/*.nw || return 1
+	diff -r "$cache/w/html/pagefind" "$cache/fresh/html/pagefind"
+}
+check "cache: the search index after a prose change, and taken from the cache, is a fresh weave's" search_cache_ok
+
+# What every page is made from besides its own Markdown (the filters,
+# the template, weave.sh) is in every page's key: in a copy of the
+# weaver, a change to finish.awk re-renders every page.  The stylesheet
+# and the figures are not cached: a change to them shows at once.
+tree=$cache/tree
+mkdir -p "$tree/tools" && cp -r "$root/weave.sh" "$root/tangle.sh" "$root/book" "$tree/" &&
+	cp "$root"/tools/*.sh "$root"/tools/*.awk "$root"/tools/*.mk "$tree/tools/" &&
+	cp -r "$fixtures/figures" "$cache/figs" || echo "Bail out! cannot copy the weaver"
+WEAVE_FIGURES=$cache/figs "$tree/weave.sh" -q --html -o "$cache/t" "$cache/src"/*.nw >"$out/weave.log" 2>&1 ||
+	sed 's/^/# /' "$out/weave.log"
+printf 'END { print "<!-- finish.awk changed -->" }\n' >>"$tree/book/templates/finish.awk"
+printf '/* stylesheet changed */\n' >>"$tree/book/css/forklore.css"
+sed 's/ fork()/ clone()/' "$fixtures/figures/box.dot" >"$cache/figs/box.dot"
+WEAVE_FIGURES=$cache/figs "$tree/weave.sh" -q --html -o "$cache/t" "$cache/src"/*.nw >"$out/weave.log" 2>&1 ||
+	sed 's/^/# /' "$out/weave.log"
+tools_change_ok() {
+	_bad=0
+	for _f in "$cache/t/html"/*.html; do
+		case ${_f##*/} in index.html) continue ;; esac
+		grep -q -F '<!-- finish.awk changed -->' "$_f" || { echo "${_f##*/}: came from the cache"; _bad=1; }
+	done
+	grep -q -F 'stylesheet changed' "$cache/t/html/css/forklore.css" || { echo "old stylesheet"; _bad=1; }
+	grep -q 'clone()' "$cache/t/html/figures/box.svg" || { echo "old figures/box.svg"; _bad=1; }
+	return $_bad
+}
+check "cache: a change to a filter re-renders every page; stylesheet and figure changes show" tools_change_ok
 
 # ------------------------------------------------------------ errors
 
