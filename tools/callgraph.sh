@@ -214,10 +214,18 @@ todo=$("$AWK" -v fmts="$formats" -v dir="$cache/render" '
 				print n "." f[i]
 			else close(dir "/" n "." f[i])
 	}' "$cache/render/sums" "$cache/sums.new")
+# Graphviz's spline router fails on some graphs with clusters
+# ("triangulation failed", "cannot find triangle path": a known bug of
+# its libpath); such a graph is drawn again with curved edges, which
+# take another router, and only a warning that remains is an error.
 if [ -n "$todo" ]; then
 	printf '%s\n' $todo | (cd "$cache" && xargs -P "$jobs" -n 1 sh -c '
 		n=${1%.*} fmt=${1##*.}
 		"$0" -T"$fmt" -o "render/$n.$fmt.tmp" "dot.new/$n.dot" 2>"render/$n.$fmt.err" &&
+		if grep -q "triangulation failed\|cannot find triangle path" "render/$n.$fmt.err"; then
+			"$0" -Gsplines=curved -T"$fmt" -o "render/$n.$fmt.tmp" \
+			    "dot.new/$n.dot" 2>"render/$n.$fmt.err"
+		fi &&
 			mv "render/$n.$fmt.tmp" "render/$n.$fmt"' "$DOT") || {
 		cat "$cache"/render/*.err >&2
 		die "dot failed on a call graph (see $cache/dot.new/)"

@@ -85,10 +85,21 @@ function header(f, name) {
 }
 
 # cluster the nodes in set[] (sel[k] = 1 own, 2 neighbour): own ones by
-# tangled file, neighbours by their chapter
-function clusters(f,    k, g, n, i, key, lab, nc, cl, members) {
+# tangled file, neighbours by their chapter.  The nodes are taken in the
+# order of their names, not awk's hash order, which may differ from one
+# run to the next: Graphviz lays out clusters in the order they come,
+# and some orders of the same graph make it fail ("triangulation failed")
+function clusters(f,    k, g, n, i, key, lab, nc, cl, members, ks, nk, j, t) {
 	nc = 0
-	for (k in sel) {
+	nk = 0
+	for (k in sel) ks[++nk] = k
+	for (i = 2; i <= nk; i++) {
+		t = ks[i]
+		for (j = i - 1; j >= 1 && ks[j] > t; j--) ks[j + 1] = ks[j]
+		ks[j + 1] = t
+	}
+	for (i = 1; i <= nk; i++) {
+		k = ks[i]
 		g = sel[k] == 1 ? "f:" ftan[k] : "c:" kstem[fck[k]]
 		if (!(g in cl)) { nc++; cl[g] = nc; gname[nc] = g }
 		members[cl[g]] = members[cl[g]] " " k
